@@ -1,0 +1,48 @@
+package dev.baton.runtime.ops;
+
+import dev.baton.runtime.tensor.DType;
+import dev.baton.runtime.tensor.Shape;
+import dev.baton.runtime.tensor.Tensor;
+
+/**
+ * The operations the model needs, each forward beside its backward; CPU and CUDA backends
+ * implement it and the model calls nothing else.
+ *
+ * <p>All tensors are row-major. Operations are asynchronous on backends with streams: they
+ * are ordered with each other, and only {@link #download} waits for the result.
+ */
+public interface Ops extends AutoCloseable {
+    /** Backend name for logs and errors, e.g. "cpu" or "cuda:0". */
+    String name();
+
+    /** The type the backend uses for activations and GEMM inputs (fp32 on CPU, bf16 on CUDA). */
+    DType activationType();
+
+    /** A new zero-filled tensor owned by the caller. */
+    Tensor allocate(Shape shape, DType dtype);
+
+    Tensor upload(float[] host, Shape shape, DType dtype);
+
+    Tensor uploadInts(int[] host, Shape shape);
+
+    float[] download(Tensor t);
+
+    int[] downloadInts(Tensor t);
+
+    void copy(Tensor dst, Tensor src);
+
+    void fill(Tensor t, float value);
+
+    /**
+     * {@code c = alpha * op(a) · op(b) + beta * c} with op the transpose when its flag is set.
+     * Shapes are (m,k)/(k,m), (k,n)/(n,k), (m,n); with a leading batch dimension on a, b
+     * and c (b may stay 2-D and is then shared by every batch entry).
+     */
+    void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float alpha, float beta);
+
+    /** Waits until every operation issued so far has finished. */
+    void synchronize();
+
+    @Override
+    void close();
+}
