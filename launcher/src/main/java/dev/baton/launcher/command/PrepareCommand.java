@@ -101,7 +101,7 @@ public final class PrepareCommand implements Callable<Integer> {
             }
             try (DocumentSource source = DocumentSource.open(input, separator)) {
                 PrepareSummary summary = new ShardPreparer(tok).prepare(source, spec,
-                        total -> ProgressBar.onStderr("prepare", total));
+                        total -> ProgressBar.on(err, "prepare", total));
                 out.println(summary.describe());
             }
             return 0;
@@ -117,7 +117,7 @@ public final class PrepareCommand implements Callable<Integer> {
             return fail("--demo prepares the embedded corpus into <work-dir>/demo/<tokenizer>; drop INPUT and --output");
         }
         boolean cached = DemoCorpus.isPrepared(workDir, tok);
-        Path dir = DemoCorpus.prepare(workDir, tok, total -> ProgressBar.onStderr("prepare demo", total));
+        Path dir = DemoCorpus.prepare(workDir, tok, total -> ProgressBar.on(err, "prepare demo", total));
         out.println((cached ? "demo corpus already prepared in " : "demo corpus prepared in ") + dir);
         return 0;
     }

@@ -46,8 +46,13 @@ public final class ProgressBar {
 
     /** A bar on stderr: in place on a terminal, a plain line every 10 s otherwise. */
     public static ProgressBar onStderr(String label, long total) {
-        boolean terminal = System.console() != null && !"dumb".equals(System.getenv("TERM"));
-        return new ProgressBar(label, total, terminal ? Style.TERMINAL : Style.PLAIN, System.err, System::nanoTime,
+        return on(System.err, label, total);
+    }
+
+    /** A bar on {@code stream}: in place if it is the stderr of a terminal, a plain line every 10 s otherwise. */
+    public static ProgressBar on(PrintStream stream, String label, long total) {
+        boolean terminal = stream == System.err && System.console() != null && !"dumb".equals(System.getenv("TERM"));
+        return new ProgressBar(label, total, terminal ? Style.TERMINAL : Style.PLAIN, stream, System::nanoTime,
                 10_000_000_000L);
     }
 

@@ -107,6 +107,7 @@ public final class Json {
                 return map;
             }
             if (c != ',') {
+                pos--; // point at the offending character
                 throw error("expected ',' or '}'");
             }
         }
@@ -132,17 +133,19 @@ public final class Json {
                 return list;
             }
             if (c != ',') {
+                pos--; // point at the offending character
                 throw error("expected ',' or ']'");
             }
         }
     }
 
     private String string() {
-        pos++; // opening quote
+        int open = pos++;
         StringBuilder out = null;
         int runStart = pos;
         while (true) {
             if (pos >= text.length()) {
+                pos = open; // point at where the string began
                 throw error("unterminated string");
             }
             char c = text.charAt(pos);
