@@ -11,6 +11,9 @@ import java.util.Arrays;
  * touched. If the shard runs out of documents the whole step is rebuilt from the start of the next
  * shard and the rest of the old one is dropped. Shards are read in name order; every rank may run
  * its own loader and gets the same plan, since nothing here depends on the rank.
+ *
+ * <p>A loader has one owner (it is not thread-safe); the plans it returns are immutable and their
+ * {@code batch} may be called from every worker thread at once.
  */
 public final class BatchLoader {
     private final ShardSet shards;

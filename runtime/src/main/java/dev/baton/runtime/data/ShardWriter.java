@@ -70,9 +70,27 @@ public final class ShardWriter implements AutoCloseable {
     }
 
     public void write(int[] tokens, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            write(tokens[i]);
+        if (count + length > ShardFormat.MAX_TOKENS) {
+            throw new IllegalStateException("shard " + target + " would exceed " + ShardFormat.MAX_TOKENS + " tokens");
         }
+        for (int i = offset; i < offset + length; i++) {
+            if (tokens[i] < 0 || tokens[i] > ShardFormat.MAX_TOKEN_ID) {
+                throw new IllegalArgumentException("token " + tokens[i] + " does not fit uint16 (shard " + target + ")");
+            }
+        }
+        int i = offset;
+        int end = offset + length;
+        while (i < end) {
+            if (!buffer.hasRemaining()) {
+                flush();
+            }
+            int n = Math.min(end - i, buffer.remaining() / 2);
+            for (int j = 0; j < n; j++) {
+                buffer.putShort((short) tokens[i + j]);
+            }
+            i += n;
+        }
+        count += length;
     }
 
     /** Tokens written so far. */

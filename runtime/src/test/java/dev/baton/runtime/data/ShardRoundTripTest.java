@@ -98,6 +98,8 @@ class ShardRoundTripTest {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> writer.write(65536));
             assertTrue(e.getMessage().contains("65536"));
             assertThrows(IllegalArgumentException.class, () -> writer.write(-1));
+            assertThrows(IllegalArgumentException.class, () -> writer.write(new int[] {1, 70000}, 0, 2));
+            assertEquals(0, writer.count(), "a rejected bulk write writes nothing");
         }
     }
 
