@@ -41,7 +41,7 @@ class CublasLtGpuTest {
         gpu = GpuSession.open();
         blas = CublasLt.create();
         matmul = new CudaMatmul(blas, CublasLt.RECOMMENDED_WORKSPACE_BYTES);
-        cpu = new CpuOps(2);
+        cpu = new CpuOps();
         System.out.println("[gpu] cuBLASLt " + blas.version() + " from " + blas.libraryPath());
     }
 
@@ -174,9 +174,10 @@ class CublasLtGpuTest {
 
     @Test
     void cublasErrorsNameTheCallAndTheStatus() {
-        // lda smaller than the rows of A is invalid
+        // fp32 A with bf16 B is no combination cuBLASLt implements
         NativeCallException e = assertThrows(NativeCallException.class, () -> CublasLtNative.planCreate(
-                blas.context(), false, false, 64, 64, 64, 14, 14, 14, 8, 64, 64, 1, 0, 0, 0, 256, 256, 256, 0));
+                blas.context(), false, false, 64, 64, 64, GemmType.F32.cudaDataType(), GemmType.BF16.cudaDataType(),
+                GemmType.F32.cudaDataType(), 64, 64, 64, 1, 0, 0, 0, 256, 256, 256, 0));
         assertEquals("cuBLASLt", e.library());
         assertTrue(e.getMessage().startsWith("cuBLASLt cublasLt"), e.getMessage());
         assertTrue(e.getMessage().contains("CUBLAS_STATUS_"), e.getMessage());

@@ -40,8 +40,8 @@ class DriverGpuTest {
         assertEquals(p, s.devices().get(0));
         assertTrue(p.multiprocessors() > 0 && p.totalMemoryBytes() > (1L << 30), p.describe());
         long[] memory = gpu.device().memoryInfo();
-        assertTrue(memory[0] > 0 && memory[0] <= memory[1] && memory[1] == p.totalMemoryBytes(),
-                Arrays.toString(memory));
+        assertTrue(memory[0] > 0 && memory[0] <= memory[1] && memory[1] <= p.totalMemoryBytes()
+                && memory[1] > p.totalMemoryBytes() * 9 / 10, Arrays.toString(memory));
         System.out.println("[gpu] " + String.join(" | ", s.describe()));
     }
 
