@@ -141,5 +141,6 @@ class BatonCliTest {
         Run devices = baton("info", "--devices");
         assertTrue(devices.out().startsWith("cpu: " + Runtime.getRuntime().availableProcessors() + " cores"), devices.out());
         assertTrue(devices.out().contains("Vector API"), devices.out());
+        assertTrue(devices.out().lines().skip(1).findFirst().orElse("").startsWith("CUDA"), "the CUDA probe's answer: " + devices.out());
     }
 }

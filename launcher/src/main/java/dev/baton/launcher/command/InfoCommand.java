@@ -5,6 +5,7 @@ import dev.baton.conf.ProfileCatalog;
 import dev.baton.conf.ProfileInfo;
 import dev.baton.conf.ResolvedConfig;
 import dev.baton.conf.Settings;
+import dev.baton.kernels.driver.CudaAvailability;
 import dev.baton.launcher.BatonVersion;
 import dev.baton.launcher.ExitCodes;
 import dev.baton.launcher.info.MachineFacts;
@@ -54,7 +55,7 @@ public final class InfoCommand implements Callable<Integer> {
         }
         if (devices) {
             out.println(MachineFacts.cpuLine());
-            out.println("cuda: detection is not wired yet (it comes with the kernels module)");
+            CudaAvailability.probe().describe().forEach(out::println);
         }
         if (config == null && !devices) {
             summary(out);
