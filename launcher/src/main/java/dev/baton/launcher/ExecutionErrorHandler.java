@@ -1,6 +1,8 @@
 package dev.baton.launcher;
 
 import dev.baton.conf.BatonConfigException;
+import dev.baton.runtime.data.DataException;
+import dev.baton.runtime.tokenizer.UnknownTokenizerException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
 
@@ -13,7 +15,8 @@ import java.io.PrintWriter;
 final class ExecutionErrorHandler implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception ex, CommandLine command, ParseResult parseResult) throws Exception {
-        if (ex instanceof BatonConfigException) {
+        if (ex instanceof BatonConfigException || ex instanceof DataException
+                || ex instanceof UnknownTokenizerException) {
             PrintWriter err = command.getErr();
             err.println(command.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
             err.flush();

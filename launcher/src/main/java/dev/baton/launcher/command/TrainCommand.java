@@ -2,6 +2,7 @@ package dev.baton.launcher.command;
 
 import dev.baton.conf.ResolvedConfig;
 import dev.baton.launcher.ExitCodes;
+import dev.baton.launcher.train.TrainingData;
 import dev.baton.launcher.options.ConfigOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +13,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code baton train}: trains a model from a configuration. Until issue 4 brings the model and
- * the training loop, it validates the configuration and says that training is not available.
+ * the training loop, it validates the configuration, prepares the data and says that training is
+ * not available.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Trains a model with the chosen profile and overrides (the model comes with issue 4).")
@@ -26,8 +28,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ResolvedConfig resolved = config.load();
-        spec.commandLine().getErr().println("baton train: not available yet (the model and the training loop come with issue 4); "
-                + "the configuration of profile " + resolved.profile() + " is valid (see `baton info --config`)");
+        TrainingData data = TrainingData.resolve(resolved.settings());
+        spec.commandLine().getErr().println("baton train: data ready (" + data.description() + ", "
+                + data.train().totalTokens() + " train tokens); training is not available yet (the model and the "
+                + "training loop come with issue 4)");
         return ExitCodes.NOT_AVAILABLE;
     }
 }
