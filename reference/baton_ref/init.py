@@ -1,6 +1,6 @@
 """Portable initialisation: a counter-based generator that Java and Python evaluate bit-identically.
 
-Contract: ../../docs of PORTABLE-INIT (copied into reference/README.md). All integer arithmetic is
+Contract: PORTABLE-INIT, copied into reference/README.md. All integer arithmetic is
 on unsigned 64-bit values mod 2^64; numpy's uint64 wraps exactly like Java's long.
 """
 import math
