@@ -102,7 +102,6 @@ final class CpuAttention {
         int maxKeys = Math.min(geo.seq(), window + 1);
         threads.parallelFor(geo.seq(), 8, (s0, s1) -> {
             float[] p = new float[maxKeys];
-            float[] acc = new float[dim];
             for (int s = s0; s < s1; s++) {
                 int j0 = geo.firstKey(s);
                 int n = s - j0 + 1;
@@ -110,33 +109,16 @@ final class CpuAttention {
                     int qb = qo + (s * groups + g) * dim;
                     float max = Float.NEGATIVE_INFINITY;
                     for (int t = 0; t < n; t++) {
-                        int kb = ko + ((j0 + t) * groups + g) * dim;
-                        float dot = 0f;
-                        for (int d = 0; d < dim; d++) {
-                            dot += Q[qb + d] * K[kb + d];
-                        }
-                        float sc = dot * scale;
+                        float sc = VectorKernels.dot(Q, qb, K, ko + ((j0 + t) * groups + g) * dim, dim) * scale;
                         p[t] = sc;
                         max = Math.max(max, sc);
                     }
-                    double sum = 0;
-                    for (int t = 0; t < n; t++) {
-                        float e = (float) Math.exp(p[t] - max);
-                        p[t] = e;
-                        sum += e;
-                    }
-                    java.util.Arrays.fill(acc, 0f);
-                    for (int t = 0; t < n; t++) {
-                        int vb = vo + ((j0 + t) * groups + g) * dim;
-                        float w = p[t];
-                        for (int d = 0; d < dim; d++) {
-                            acc[d] += w * V[vb + d];
-                        }
-                    }
-                    float inv = (float) (1.0 / sum);
+                    double sum = VectorKernels.exp(p, p, n, 1f, max);
                     int ob = oo + (s * groups + g) * dim;
-                    for (int d = 0; d < dim; d++) {
-                        O[ob + d] = acc[d] * inv;
+                    java.util.Arrays.fill(O, ob, ob + dim, 0f);
+                    float inv = (float) (1.0 / sum);
+                    for (int t = 0; t < n; t++) {
+                        VectorKernels.axpy(p[t] * inv, V, vo + ((j0 + t) * groups + g) * dim, O, ob, dim);
                     }
                     L[lo + s * groups + g] = (float) (max + Math.log(sum));
                 }
@@ -184,63 +166,57 @@ final class CpuAttention {
         int deo = de.offset();
         int groups = geo.groups();
         int dim = geo.dim();
+        int maxKeys = Math.min(geo.seq(), window + 1);
         // query pass: delta = dout·out, then dq = scale Σ_j p (dout·v_j − delta) k_j
         threads.parallelFor(geo.seq(), 8, (s0, s1) -> {
+            float[] p = new float[maxKeys];
+            float[] dp = new float[maxKeys];
             for (int s = s0; s < s1; s++) {
                 int j0 = geo.firstKey(s);
+                int n = s - j0 + 1;
                 for (int g = 0; g < groups; g++) {
                     int row = (s * groups + g) * dim;
-                    float dl = 0f;
-                    for (int d = 0; d < dim; d++) {
-                        dl += G[go + row + d] * O[oo + row + d];
-                    }
+                    float dl = VectorKernels.dot(G, go + row, O, oo + row, dim);
                     DE[deo + s * groups + g] = dl;
-                    float l = L[lo + s * groups + g];
-                    int dqb = dqo + row;
-                    for (int d = 0; d < dim; d++) {
-                        DQ[dqb + d] = 0f;
+                    for (int t = 0; t < n; t++) {
+                        int kb = ((j0 + t) * groups + g) * dim;
+                        p[t] = VectorKernels.dot(Q, qo + row, K, ko + kb, dim);
+                        dp[t] = VectorKernels.dot(G, go + row, V, vo + kb, dim);
                     }
-                    for (int j = j0; j <= s; j++) {
-                        int kb = (j * groups + g) * dim;
-                        float dot = 0f;
-                        float dp = 0f;
-                        for (int d = 0; d < dim; d++) {
-                            dot += Q[qo + row + d] * K[ko + kb + d];
-                            dp += G[go + row + d] * V[vo + kb + d];
-                        }
-                        float p = (float) Math.exp(dot * scale - l);
-                        float ds = p * (dp - dl) * scale;
-                        for (int d = 0; d < dim; d++) {
-                            DQ[dqb + d] += ds * K[ko + kb + d];
-                        }
+                    VectorKernels.exp(p, p, n, scale, L[lo + s * groups + g]);
+                    int dqb = dqo + row;
+                    java.util.Arrays.fill(DQ, dqb, dqb + dim, 0f);
+                    for (int t = 0; t < n; t++) {
+                        float ds = p[t] * (dp[t] - dl) * scale;
+                        VectorKernels.axpy(ds, K, ko + ((j0 + t) * groups + g) * dim, DQ, dqb, dim);
                     }
                 }
             }
         });
         // key pass: dv_j = Σ_s p dout_s, dk_j = scale Σ_s p (dout_s·v_j − delta_s) q_s
         threads.parallelFor(geo.seq(), 8, (j0, j1) -> {
+            float[] p = new float[maxKeys];
+            float[] dp = new float[maxKeys];
             for (int j = j0; j < j1; j++) {
-                int s1 = geo.lastQuery(j);
+                int last = geo.lastQuery(j);
+                int n = last - j + 1;
                 for (int g = 0; g < groups; g++) {
                     int kb = (j * groups + g) * dim;
-                    for (int d = 0; d < dim; d++) {
-                        DK[dko + kb + d] = 0f;
-                        DV[dvo + kb + d] = 0f;
-                    }
-                    for (int s = j; s <= s1; s++) {
+                    for (int t = 0; t < n; t++) {
+                        int s = j + t;
                         int row = (s * groups + g) * dim;
-                        float dot = 0f;
-                        float dp = 0f;
-                        for (int d = 0; d < dim; d++) {
-                            dot += Q[qo + row + d] * K[ko + kb + d];
-                            dp += G[go + row + d] * V[vo + kb + d];
-                        }
-                        float p = (float) Math.exp(dot * scale - L[lo + s * groups + g]);
-                        float ds = p * (dp - DE[deo + s * groups + g]) * scale;
-                        for (int d = 0; d < dim; d++) {
-                            DV[dvo + kb + d] += p * G[go + row + d];
-                            DK[dko + kb + d] += ds * Q[qo + row + d];
-                        }
+                        p[t] = VectorKernels.dot(Q, qo + row, K, ko + kb, dim) * scale - L[lo + s * groups + g];
+                        dp[t] = VectorKernels.dot(G, go + row, V, vo + kb, dim);
+                    }
+                    VectorKernels.exp(p, p, n, 1f, 0f);
+                    java.util.Arrays.fill(DK, dko + kb, dko + kb + dim, 0f);
+                    java.util.Arrays.fill(DV, dvo + kb, dvo + kb + dim, 0f);
+                    for (int t = 0; t < n; t++) {
+                        int s = j + t;
+                        int row = (s * groups + g) * dim;
+                        float ds = p[t] * (dp[t] - DE[deo + s * groups + g]) * scale;
+                        VectorKernels.axpy(p[t], G, go + row, DV, dvo + kb, dim);
+                        VectorKernels.axpy(ds, Q, qo + row, DK, dko + kb, dim);
                     }
                 }
             }

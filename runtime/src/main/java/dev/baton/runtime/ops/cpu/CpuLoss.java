@@ -5,7 +5,8 @@ import dev.baton.runtime.tensor.Tensor;
 /**
  * Softcapped cross-entropy with multi-token-prediction weights, forward and gradient in one pass
  * per row (the record's FusedSoftcappedCrossEntropy), parallel over rows. Each chunk keeps one
- * row of sigmoids and exponentials so every transcendental is evaluated once per element.
+ * row of sigmoids and exponentials so every transcendental is evaluated once per element, on
+ * vector lanes. The softcap scale {@code a} must be positive (the record's 23).
  */
 final class CpuLoss {
     private final CpuThreads threads;
@@ -18,6 +19,7 @@ final class CpuLoss {
                                 Tensor losses, Tensor dlogits) {
         String op = "softcappedCrossEntropy";
         ShapeCheck.ints(op, targets, "targets");
+        ShapeCheck.that(a > 0f && c != 0f, op + ": softcap needs a > 0 and c != 0, got a=" + a + " c=" + c);
         int rows = (int) logits.shape().rows();
         int vocab = logits.shape().cols();
         ShapeCheck.numel(op, targets, rows, "targets");
@@ -43,18 +45,8 @@ final class CpuLoss {
             float[] ex = new float[vocab];
             for (int i = r0; i < r1; i++) {
                 int xb = xo + i * vocab;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = 0; j < vocab; j++) {
-                    float s = Sigmoid.of((X[xb + j] + b) * invC);
-                    sig[j] = s;
-                    max = Math.max(max, a * s);
-                }
-                double sum = 0;
-                for (int j = 0; j < vocab; j++) {
-                    float e = (float) Math.exp(a * sig[j] - max);
-                    ex[j] = e;
-                    sum += e;
-                }
+                float max = a * VectorKernels.sigmoidShifted(X, xb, b, invC, sig, vocab);
+                double sum = VectorKernels.exp(sig, ex, vocab, a, max);
                 double lse = max + Math.log(sum);
                 double loss = 0;
                 double sw = 0;
@@ -68,11 +60,8 @@ final class CpuLoss {
                 LS[lso + i] = (float) loss;
                 if (DX != null) {
                     int db = dxo + i * vocab;
-                    float pScale = (float) (sw / sum);
-                    for (int j = 0; j < vocab; j++) {
-                        float s = sig[j];
-                        DX[db + j] = pScale * ex[j] * (a * s) * (1f - s) * invC;
-                    }
+                    // dz_j = S_w p_j − Σ_k w_k [j = t_k];  dlogit = dz · a σ (1 − σ) / c
+                    VectorKernels.softcapGradient(sig, ex, (float) (sw / sum), a, invC, DX, db, vocab);
                     for (int k = 0; k < w.length && i + k < rows; k++) {
                         int t = TG[to + i + k];
                         if (t >= 0 && t < vocab) {
