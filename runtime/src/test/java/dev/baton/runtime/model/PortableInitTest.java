@@ -32,6 +32,11 @@ class PortableInitTest {
         assertEquals(-0.0540638193488121f, PortableInit.uniform(k, 0, bound));
         assertEquals(-0.16809310019016266f, PortableInit.uniform(k, 1, bound));
         assertEquals(0.06026487797498703f, PortableInit.uniform(k, 2, bound));
+        // further values listed in reference/README.md (branch reference)
+        assertEquals(0.6783199310302734, PortableInit.u(k, 1000));
+        assertEquals(0.0772147923707962f, PortableInit.uniform(k, 1000, bound));
+        assertEquals(0.5992671251296997, PortableInit.u(k, 123456));
+        assertEquals(0.042983926832675934f, PortableInit.uniform(k, 123456, bound));
     }
 
     @Test
