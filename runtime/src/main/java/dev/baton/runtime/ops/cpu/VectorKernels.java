@@ -1,0 +1,127 @@
+package dev.baton.runtime.ops.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The inner loops the CPU kernels share, on the JDK Vector API: short dot products and axpys
+ * (head-sized rows) and the transcendental sweeps (exp, sigmoid) that the JIT would otherwise run
+ * one scalar {@code Math.exp} at a time. Each handles its scalar tail.
+ */
+final class VectorKernels {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    /** Elements summed in fp32 lanes before the partial sum is moved to fp64. */
+    private static final int BLOCK = 32 * L;
+
+    private VectorKernels() {
+    }
+
+    /** {@code Σ a[ao+i] · b[bo+i]} for i in [0, n), fp32 lanes. */
+    static float dot(float[] a, int ao, float[] b, int bo, int n) {
+        int i = 0;
+        float sum = 0f;
+        if (n >= L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (; i <= n - L; i += L) {
+                acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
+            }
+            sum = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            sum += a[ao + i] * b[bo + i];
+        }
+        return sum;
+    }
+
+    /** {@code y[yo+i] += alpha · x[xo+i]} for i in [0, n). */
+    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
+        int i = 0;
+        if (n >= L) {
+            FloatVector va = FloatVector.broadcast(S, alpha);
+            for (; i <= n - L; i += L) {
+                FloatVector.fromArray(S, x, xo + i).fma(va, FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
+            }
+        }
+        for (; i < n; i++) {
+            y[yo + i] += alpha * x[xo + i];
+        }
+    }
+
+    /**
+     * {@code dst[i] = exp(src[i] · scale − shift)} for i in [0, n) ({@code dst} may be {@code src});
+     * returns Σ of the results, summed in fp32 lanes over short blocks and in fp64 across blocks.
+     */
+    static double exp(float[] src, float[] dst, int n, float scale, float shift) {
+        double total = 0;
+        int i = 0;
+        FloatVector vs = FloatVector.broadcast(S, scale);
+        FloatVector vh = FloatVector.broadcast(S, shift);
+        while (i <= n - L) {
+            int end = Math.min(n - L, i + BLOCK - L);
+            FloatVector acc = FloatVector.zero(S);
+            for (; i <= end; i += L) {
+                FloatVector e = FloatVector.fromArray(S, src, i).fma(vs, vh.neg()).lanewise(VectorOperators.EXP);
+                e.intoArray(dst, i);
+                acc = acc.add(e);
+            }
+            total += acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            float e = (float) Math.exp(src[i] * scale - shift);
+            dst[i] = e;
+            total += e;
+        }
+        return total;
+    }
+
+    /**
+     * {@code sig[i] = σ((x[xo+i] + b) · invC)} for i in [0, n); returns the maximum of {@code sig}.
+     */
+    static float sigmoidShifted(float[] x, int xo, float b, float invC, float[] sig, int n) {
+        int i = 0;
+        float max = Float.NEGATIVE_INFINITY;
+        if (n >= L) {
+            FloatVector vb = FloatVector.broadcast(S, b);
+            FloatVector vc = FloatVector.broadcast(S, -invC);
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (; i <= n - L; i += L) {
+                // σ(u) = 1 / (1 + exp(−u)); exp overflows to +∞ for very negative u, giving 0
+                FloatVector e = FloatVector.fromArray(S, x, xo + i).add(vb).mul(vc).lanewise(VectorOperators.EXP);
+                FloatVector s = one.div(one.add(e));
+                s.intoArray(sig, i);
+                vmax = vmax.max(s);
+            }
+            max = vmax.reduceLanes(VectorOperators.MAX);
+        }
+        for (; i < n; i++) {
+            float s = Sigmoid.of((x[xo + i] + b) * invC);
+            sig[i] = s;
+            max = Math.max(max, s);
+        }
+        return max;
+    }
+
+    /**
+     * The softcapped-loss gradient sweep: {@code out[oo+i] = pScale · e[i] · a·s(1 − s) · invC} with
+     * {@code s = sig[i]}.
+     */
+    static void softcapGradient(float[] sig, float[] e, float pScale, float a, float invC, float[] out, int oo, int n) {
+        int i = 0;
+        float k = pScale * a * invC;
+        if (n >= L) {
+            FloatVector vk = FloatVector.broadcast(S, k);
+            FloatVector one = FloatVector.broadcast(S, 1f);
+            for (; i <= n - L; i += L) {
+                FloatVector s = FloatVector.fromArray(S, sig, i);
+                FloatVector.fromArray(S, e, i).mul(vk).mul(s).mul(one.sub(s)).intoArray(out, oo + i);
+            }
+        }
+        for (; i < n; i++) {
+            float s = sig[i];
+            out[oo + i] = k * e[i] * s * (1f - s);
+        }
+    }
+}
