@@ -72,6 +72,15 @@ final class GoldenFile {
         return out;
     }
 
+    int[] ints(String name) {
+        Entry e = entry(name);
+        int[] out = new int[(e.end - e.begin) / 4];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = data.getInt(e.begin + 4 * i);
+        }
+        return out;
+    }
+
     double[] doubles(String name) {
         Entry e = entry(name);
         double[] out = new double[(e.end - e.begin) / 8];
