@@ -10,18 +10,20 @@ import dev.baton.runtime.tensor.Tensor;
  * the scheduled base lr without them (wd·lr_base·lr_m per step, as the record).
  */
 public final class NorMuon {
+    private final Ops ops;
     private final OptimizerKernels kernels;
     private final NorMuonConfig config;
     private final PolarExpress polar;
 
     public NorMuon(Ops ops, OptimizerKernels kernels, NorMuonConfig config) {
+        this.ops = ops;
         this.kernels = kernels;
         this.config = config;
         this.polar = new PolarExpress(ops, kernels);
     }
 
     /** A fresh zero state for the given slice of a bank with this view. */
-    public NorMuonState newState(Ops ops, MatrixView view, ShardSlice slice) {
+    public NorMuonState newState(MatrixView view, ShardSlice slice) {
         return new NorMuonState(ops, polar, view, slice);
     }
 

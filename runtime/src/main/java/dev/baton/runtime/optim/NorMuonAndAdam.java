@@ -61,7 +61,7 @@ public final class NorMuonAndAdam implements AutoCloseable {
             MatrixView view = e.isAdam() ? null : e.matrixView(shape);
             ParamState state = e.isAdam()
                     ? new AdamState(ops, shape.withLeading(slice.count()))
-                    : normuon.newState(ops, view, slice);
+                    : normuon.newState(view, slice);
             slots.put(e.label(), new ParamSlot(e, p, slice, view, state));
         }
         tie.ifPresent(t -> {

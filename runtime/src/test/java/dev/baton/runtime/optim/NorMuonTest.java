@@ -62,7 +62,7 @@ class NorMuonTest {
         try (CpuOps ops = new CpuOps(2); CpuOptimizerKernels k = new CpuOptimizerKernels(2)) {
             NorMuon nm = new NorMuon(ops, k, cfg);
             Tensor p = ops.upload(p0, view.shape(), DType.F32);
-            NorMuonState st = nm.newState(ops, view, ShardSlice.whole(n));
+            NorMuonState st = nm.newState(view, ShardSlice.whole(n));
             double[][][] ref = new double[n][][];
             double[][][] mom = new double[n][r][c];
             double[][] second = new double[n][r];
