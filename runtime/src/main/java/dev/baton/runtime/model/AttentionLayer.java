@@ -78,18 +78,18 @@ final class AttentionLayer implements AutoCloseable {
         this.veGateG = vg < 0 ? null : veg.grad().narrow(vg, 1).view(gate);
         this.scalarsGrad = params.get(GptParams.SCALARS).grad();
         xn = Workspace.rows(ops, maxTokens, d);
-        rstdIn = Workspace.rows(ops, maxTokens, 1);
+        rstdIn = Workspace.stats(ops, maxTokens, 1);
         q = Workspace.rows(ops, maxTokens, d);
         k = Workspace.rows(ops, maxTokens, d);
-        rstdQ = Workspace.rows(ops, maxTokens, h);
-        rstdK = Workspace.rows(ops, maxTokens, h);
+        rstdQ = Workspace.stats(ops, maxTokens, h);
+        rstdK = Workspace.stats(ops, maxTokens, h);
         qr = Workspace.rows(ops, maxTokens, d);
         kr = Workspace.rows(ops, maxTokens, d);
         v = Workspace.rows(ops, maxTokens, d);
         out = Workspace.rows(ops, maxTokens, d);
-        lse = Workspace.rows(ops, maxTokens, h);
-        attnGate = Workspace.rows(ops, maxTokens, h);
-        valueGate = valueTable < 0 ? null : Workspace.rows(ops, maxTokens, h);
+        lse = Workspace.stats(ops, maxTokens, h);
+        attnGate = Workspace.stats(ops, maxTokens, h);
+        valueGate = valueTable < 0 ? null : Workspace.stats(ops, maxTokens, h);
         gated = Workspace.rows(ops, maxTokens, d);
     }
 

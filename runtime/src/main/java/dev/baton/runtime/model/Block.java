@@ -44,7 +44,7 @@ final class Block implements AutoCloseable {
         this.x0LambdasGrad = params.get(GptParams.X0_LAMBDAS).grad();
         int d = config.modelDim();
         xSkip = skipOut ? Workspace.rows(ops, maxTokens, d) : null;
-        skipGate = skipOut ? Workspace.rows(ops, maxTokens, 1) : null;
+        skipGate = skipOut ? Workspace.stats(ops, maxTokens, 1) : null;
         xMixed = Workspace.rows(ops, maxTokens, d);
         xAttn = attention != null ? Workspace.rows(ops, maxTokens, d) : null;
         xOut = Workspace.rows(ops, maxTokens, d);

@@ -52,9 +52,9 @@ final class InputStage implements AutoCloseable {
         this.scalarsGrad = params.get(GptParams.SCALARS).grad();
         xe = Workspace.rows(ops, maxTokens, d);
         xs = Workspace.rows(ops, maxTokens, d);
-        smearGate = Workspace.rows(ops, maxTokens, 1);
+        smearGate = Workspace.stats(ops, maxTokens, 1);
         x0 = Workspace.rows(ops, maxTokens, d);
-        rstd = Workspace.rows(ops, maxTokens, 1);
+        rstd = Workspace.stats(ops, maxTokens, 1);
     }
 
     /** Returns x0's rows. */

@@ -37,7 +37,7 @@ final class MlpLayer implements AutoCloseable {
         this.gFc = g.narrow(0, 1).view(m);
         this.gProj = g.narrow(1, 1).view(m);
         xn = Workspace.rows(ops, maxTokens, config.modelDim());
-        rstd = Workspace.rows(ops, maxTokens, 1);
+        rstd = Workspace.stats(ops, maxTokens, 1);
         pre = Workspace.rows(ops, maxTokens, config.mlpHidden());
     }
 

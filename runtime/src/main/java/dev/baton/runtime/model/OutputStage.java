@@ -37,9 +37,9 @@ final class OutputStage implements AutoCloseable {
         int d = config.modelDim();
         xb = Workspace.rows(ops, maxTokens, d);
         xf = Workspace.rows(ops, maxTokens, d);
-        rstd = Workspace.rows(ops, maxTokens, 1);
+        rstd = Workspace.stats(ops, maxTokens, 1);
         logits = Workspace.rows(ops, maxTokens, config.vocabSize());
-        losses = Workspace.rows(ops, maxTokens, 1);
+        losses = Workspace.stats(ops, maxTokens, 1);
         loss = ops.allocate(Shape.of(1), DType.F32);
     }
 

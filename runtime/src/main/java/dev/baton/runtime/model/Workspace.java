@@ -43,16 +43,22 @@ final class Workspace implements AutoCloseable {
         dq = rows(ops, maxTokens, d);
         dk = rows(ops, maxTokens, d);
         dv = rows(ops, maxTokens, d);
-        delta = rows(ops, maxTokens, h);
-        dAttnGate = rows(ops, maxTokens, h);
-        dValueGate = rows(ops, maxTokens, h);
-        dSkipGate = rows(ops, maxTokens, 1);
+        delta = stats(ops, maxTokens, h);
+        dAttnGate = stats(ops, maxTokens, h);
+        dValueGate = stats(ops, maxTokens, h);
+        dSkipGate = stats(ops, maxTokens, 1);
         act = rows(ops, maxTokens, c.mlpHidden());
         dact = rows(ops, maxTokens, c.mlpHidden());
         weightGrad = ops.allocate(Shape.of(4 * d, d), DType.F32);
     }
 
+    /** Activation rows in the backend's {@link Ops#activationType()} (bf16 on CUDA: GEMM inputs). */
     static Tensor rows(Ops ops, int rows, int cols) {
+        return ops.allocate(Shape.of(rows, cols), ops.activationType());
+    }
+
+    /** Per-row statistics (rstd, lse, delta, gate values and their gradients, losses), always fp32. */
+    static Tensor stats(Ops ops, int rows, int cols) {
         return ops.allocate(Shape.of(rows, cols), DType.F32);
     }
 
