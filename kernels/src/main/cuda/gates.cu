@@ -126,6 +126,7 @@ extern "C" __global__ void __launch_bounds__(kRows) baton_gate_bwd(const void *x
     __syncthreads();
     if (last && tid < outputs) {
         double total = 0.0;
+#pragma unroll 8
         for (unsigned int b = 0; b < gridDim.x; b++) {
             total += __ldcg(partials + (long long) b * outputs + tid);
         }

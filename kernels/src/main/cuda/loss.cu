@@ -9,6 +9,11 @@
 // second read mostly from L2, 100 KB per bf16 row) and dlogits written once, which may be the
 // logits buffer itself: every element is read by the thread that overwrites it, after the loss
 // (which reads the target logits) is done.
+//
+// The kernel is bound by its transcendentals (two exponentials and a reciprocal per element and
+// pass), so they use the hardware's approximate units through base-2 forms: σ(u) = 1/(1 + 2^(−u·log2e))
+// and exp(A σ − A) = 2^(A·log2e·(σ − 1)), each within a few ulp; the loss and the gradient use the
+// same σ.
 #include "typed_access.cuh"
 
 using namespace baton;
@@ -17,6 +22,12 @@ namespace {
 
 constexpr int kThreads = 1024;
 constexpr int kMaxPredict = 4;
+constexpr float kLog2e = 1.4426950408889634f;
+
+// The softcap's σ((x + b)/c) with k1 = log2e/c, k0 = b·log2e/c.
+__device__ __forceinline__ float softcap_sigmoid(float x, float k1, float k0) {
+    return __fdividef(1.f, 1.f + exp2f(-fmaf(x, k1, k0)));
+}
 
 __device__ __forceinline__ float block_sum_float(float v, float *scratch) {
     const int lane = threadIdx.x & 31;
@@ -44,15 +55,15 @@ __device__ __forceinline__ float block_sum_float(float v, float *scratch) {
 }
 
 template <int V>
-__device__ __forceinline__ float row_exp_sum(const void *logits, bool bl, long long base, int vocab, float a, float b,
-                                             float c) {
+__device__ __forceinline__ float row_exp_sum(const void *logits, bool bl, long long base, int vocab, float k1,
+                                             float k0, float al2) {
     float sum = 0.f;
     for (int j = threadIdx.x * V; j < vocab; j += blockDim.x * V) {
         float x[V];
         loadv<V>(logits, bl, base + j, x);
 #pragma unroll
         for (int k = 0; k < V; k++) {
-            sum += expf(a * sigmoidf((x[k] + b) / c) - a);
+            sum += exp2f(fmaf(softcap_sigmoid(x[k], k1, k0), al2, -al2)); // exp(z − A)
         }
     }
     return sum;
@@ -60,23 +71,23 @@ __device__ __forceinline__ float row_exp_sum(const void *logits, bool bl, long l
 
 template <int V>
 __device__ __forceinline__ void row_gradient(const void *logits, bool bl, void *dlogits, bool bd, long long base,
-                                             int vocab, float a, float b, float c, float lse, float sw,
-                                             const int (&t)[kMaxPredict], const float (&w)[kMaxPredict]) {
+                                             int vocab, float a, float inv_c, float k1, float k0, float al2,
+                                             float lse2, float sw, const int (&t)[kMaxPredict],
+                                             const float (&w)[kMaxPredict]) {
     for (int j = threadIdx.x * V; j < vocab; j += blockDim.x * V) {
         float x[V];
         loadv<V>(logits, bl, base + j, x);
 #pragma unroll
         for (int k = 0; k < V; k++) {
-            const float s = sigmoidf((x[k] + b) / c);
-            const float z = a * s;
-            float dz = sw * expf(z - lse);
+            const float s = softcap_sigmoid(x[k], k1, k0);
+            float dz = sw * exp2f(fmaf(s, al2, -lse2)); // S_w · exp(z − lse)
 #pragma unroll
             for (int p = 0; p < kMaxPredict; p++) {
                 if (t[p] == j + k) {
                     dz -= w[p];
                 }
             }
-            x[k] = dz * z * (1.f - s) / c;
+            x[k] = dz * (a * s) * (1.f - s) * inv_c;
         }
         storev<V>(dlogits, bd, base + j, x);
     }
@@ -94,8 +105,9 @@ extern "C" __global__ void __launch_bounds__(kThreads) baton_softcap_ce(
     const long long base = row * vocab;
     const bool bl = type_bit(types, 0), bd = type_bit(types, 1);
     const bool vec = vocab % 8 == 0 && aligned16(logits) && (dlogits == nullptr || aligned16(dlogits));
-    const float part = vec ? row_exp_sum<8>(logits, bl, base, vocab, a, b, c)
-                           : row_exp_sum<1>(logits, bl, base, vocab, a, b, c);
+    const float k1 = kLog2e / c, k0 = b * k1, al2 = a * kLog2e, inv_c = 1.f / c;
+    const float part = vec ? row_exp_sum<8>(logits, bl, base, vocab, k1, k0, al2)
+                           : row_exp_sum<1>(logits, bl, base, vocab, k1, k0, al2);
     const float lse = a + logf(block_sum_float(part, scratch));
     const float wk[kMaxPredict] = {w0, w1, w2, w3};
     // fixed-size, fully unrolled so the targets stay in registers; an absent target is -1
@@ -114,7 +126,7 @@ extern "C" __global__ void __launch_bounds__(kThreads) baton_softcap_ce(
 #pragma unroll
         for (int k = 0; k < kMaxPredict; k++) {
             if (w[k] > 0.f && t[k] >= 0 && t[k] < vocab) {
-                const float z = a * sigmoidf((load1(logits, bl, base + t[k]) + b) / c);
+                const float z = a * softcap_sigmoid(load1(logits, bl, base + t[k]), k1, k0);
                 loss += w[k] * (lse - z);
             }
         }
@@ -125,8 +137,8 @@ extern "C" __global__ void __launch_bounds__(kThreads) baton_softcap_ce(
     }
     __syncthreads(); // the target logits are read before any thread overwrites them
     if (vec) {
-        row_gradient<8>(logits, bl, dlogits, bd, base, vocab, a, b, c, lse, sw, t, w);
+        row_gradient<8>(logits, bl, dlogits, bd, base, vocab, a, inv_c, k1, k0, al2, lse * kLog2e, sw, t, w);
     } else {
-        row_gradient<1>(logits, bl, dlogits, bd, base, vocab, a, b, c, lse, sw, t, w);
+        row_gradient<1>(logits, bl, dlogits, bd, base, vocab, a, inv_c, k1, k0, al2, lse * kLog2e, sw, t, w);
     }
 }

@@ -82,6 +82,7 @@ extern "C" __global__ void baton_frob_scale(void *x, long long per, const double
                                             float eps, unsigned types) {
     const bool bx = type_bit(types, 0);
     double s = 0.0;
+#pragma unroll 8
     for (int b = 0; b < parts; b++) {
         s += partials[blockIdx.y * parts + b];
     }

@@ -3,7 +3,7 @@
 //
 // Deterministic: a fixed grid, each thread accumulating its grid-stride share in fp64 (the
 // products of two fp32 values are exact in fp64), a fixed-order tree per block, and the last
-// block to finish adding the per-block partials in block order. The same inputs give the same
+// block to finish adding the per-block partials in a fixed order. The same inputs give the same
 // bits on every run.
 #include "typed_access.cuh"
 
@@ -49,11 +49,16 @@ extern "C" __global__ void __launch_bounds__(256) baton_dot(const void *a, const
         last = arrive_last(counter);
     }
     __syncthreads();
-    if (last && threadIdx.x == 0) {
-        double total = 0.0;
-        for (unsigned int p = 0; p < gridDim.x; p++) {
-            total += __ldcg(partials + p);
-        }
+    if (!last) {
+        return;
+    }
+    // the last block adds the partials: thread t takes t, t + blockDim, ..., then the fixed tree
+    double part = 0.0;
+    for (unsigned int p = threadIdx.x; p < gridDim.x; p += blockDim.x) {
+        part += __ldcg(partials + p);
+    }
+    const double total = block_sum_double(part, scratch);
+    if (threadIdx.x == 0) {
         const float v = (float) (scale * total);
         store1(dst, bd, index, accumulate ? load1(dst, bd, index) + v : v);
         *counter = 0u;

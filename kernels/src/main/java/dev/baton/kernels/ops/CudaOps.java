@@ -27,6 +27,7 @@ import java.util.Arrays;
 public final class CudaOps implements Ops {
     private final CudaDevice device;
     private final boolean ownsDevice;
+    private final DType precision;
     private final CudaStream stream;
     private final DeviceProperties properties;
     private final CublasLt blas;
@@ -41,9 +42,14 @@ public final class CudaOps implements Ops {
     private final CudaLoss loss;
     private final AttentionOps attention;
 
-    private CudaOps(CudaDevice device, boolean ownsDevice) {
+    private CudaOps(CudaDevice device, boolean ownsDevice, DType precision) {
+        if (precision != DType.BF16 && precision != DType.F32) {
+            throw new IllegalArgumentException("CudaOps precision is bf16 (the record) or fp32 (reference), not "
+                    + precision);
+        }
         this.device = device;
         this.ownsDevice = ownsDevice;
+        this.precision = precision;
         this.properties = device.properties();
         this.stream = CudaStream.create();
         this.blas = CublasLt.create();
@@ -62,18 +68,27 @@ public final class CudaOps implements Ops {
 
     /** Opens device {@code ordinal} (its primary context becomes current on this thread) and owns it. */
     public static CudaOps open(int ordinal) {
+        return open(ordinal, DType.BF16);
+    }
+
+    /**
+     * As {@link #open(int)}, with the type of activations and weights: bf16 (the record) or fp32,
+     * a reference mode in which every kernel and GEMM (cuBLASLt fp32, no TF32) runs on fp32 data, so
+     * that tests can tell a kernel's error from bf16 rounding.
+     */
+    public static CudaOps open(int ordinal, DType precision) {
         CudaDevice d = CudaDevice.open(ordinal);
         try {
-            return new CudaOps(d, true);
+            return new CudaOps(d, true, precision);
         } catch (RuntimeException e) {
             d.close();
             throw e;
         }
     }
 
-    /** A backend on an already open device, which stays the caller's; the stream is this backend's. */
+    /** A bf16 backend on an already open device, which stays the caller's; the stream is this backend's. */
     public static CudaOps on(CudaDevice device) {
-        return new CudaOps(device, false);
+        return new CudaOps(device, false, DType.BF16);
     }
 
     public CudaDevice device() {
@@ -90,14 +105,16 @@ public final class CudaOps implements Ops {
         return "cuda:" + properties.ordinal();
     }
 
+    /** bf16 (fp32 in the reference mode). */
     @Override
     public DType activationType() {
-        return DType.BF16;
+        return precision;
     }
 
+    /** bf16, the record's weights (fp32 in the reference mode). */
     @Override
     public DType parameterType() {
-        return DType.BF16;
+        return precision;
     }
 
     /** fp32: micro-batch and two-step Adam accumulation without bf16 rounding (the record keeps bf16). */

@@ -19,7 +19,7 @@ import static dev.baton.kernels.ops.CudaArgs.address;
  */
 final class CudaReduce implements AutoCloseable {
     /** Fixed grid: the same blocks, hence the same summation order, for every call of a given size. */
-    static final int BLOCKS = 264;
+    static final int BLOCKS = 1056;
     private static final int THREADS = 256;
 
     private final CudaModule module;

@@ -1,7 +1,7 @@
 package dev.baton.kernels.bench;
 
-import dev.baton.kernels.driver.CudaEvent;
 import dev.baton.kernels.ops.CudaOps;
+import dev.baton.kernels.ops.ProfilingOps;
 import dev.baton.kernels.optim.CudaOptimizerKernels;
 import dev.baton.runtime.data.Batch;
 import dev.baton.runtime.model.ForwardSchedule;
@@ -9,13 +9,19 @@ import dev.baton.runtime.model.Gpt;
 import dev.baton.runtime.model.GptConfig;
 import dev.baton.runtime.model.GptParams;
 import dev.baton.runtime.model.Yarn;
+import dev.baton.runtime.optim.AdamConfig;
+import dev.baton.runtime.optim.NorMuonAndAdam;
+import dev.baton.runtime.optim.NorMuonConfig;
+import dev.baton.runtime.optim.ParamTable;
 import dev.baton.runtime.optim.PolarExpress;
+import dev.baton.runtime.optim.ShardAssignment;
 import dev.baton.runtime.param.ParamSet;
 import dev.baton.runtime.tensor.DType;
 import dev.baton.runtime.tensor.Shape;
 import dev.baton.runtime.tensor.Tensor;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -25,7 +31,8 @@ import java.util.Random;
  * per step with gradient accumulation 8), d = 768, 6 heads of 128, V = 50,304. Prints each op's
  * median time, its achieved bandwidth against the copy bandwidth measured here and against the
  * ~3.0 TB/s recorded for this H100 (KINDS.md), TFLOP/s where it matters, then one whole
- * forward + backward of the model on such a micro-batch.
+ * forward + backward of the model on such a micro-batch with its per-operation device times, and
+ * the optimizer step on the record's parameters.
  *
  * <p>Run: {@code java -cp ... dev.baton.kernels.bench.OpsBench [--no-model]}.
  */
@@ -56,7 +63,7 @@ public final class OpsBench {
             }
             optimizer(ops, ok, b);
             if (model) {
-                model(ops, b);
+                model(ops, ok, b);
             }
             System.out.println("== OpsBench (" + ops.device().properties().name() + ")");
             System.out.print(b.table());
@@ -278,7 +285,7 @@ public final class OpsBench {
                 b.time("NorMuon variance norm (" + label + ")", s.toString(), 6.0 * n, 0,
                         () -> k.normalizeVariance(upd, sm, 0.05f, true));
                 float[] lr = new float[bank[0]];
-                java.util.Arrays.fill(lr, 0.02f);
+                Arrays.fill(lr, 0.02f);
                 b.time("NorMuon cautious step + master (" + label + ")", s.toString(), 10.0 * n, 0,
                         () -> k.cautiousStep(pb, upd, lr, 0.0276f));
             }
@@ -288,15 +295,17 @@ public final class OpsBench {
         }
     }
 
-    private static void model(CudaOps ops, BenchTimer b) {
+    private static void model(CudaOps ops, CudaOptimizerKernels k, BenchTimer b) {
         GptConfig config = GptConfig.record();
         int[] docs = documents(12, T);
         int[] ids = randomIds(13, T + 1);
-        Batch batch = new Batch(java.util.Arrays.copyOf(ids, T), java.util.Arrays.copyOfRange(ids, 1, T + 1), docs);
+        Batch batch = new Batch(Arrays.copyOf(ids, T), Arrays.copyOfRange(ids, 1, T + 1), docs);
         ForwardSchedule schedule = new ForwardSchedule(new float[] {1f}, 5, 11);
-        try (ParamSet params = GptParams.create(ops, config, 1234); Gpt gpt = new Gpt(ops, config, params, T)) {
+        try (ProfilingOps prof = new ProfilingOps(ops); ParamSet params = GptParams.create(prof, config, 1234);
+             Gpt gpt = new Gpt(prof, config, params, T)) {
             double[] ms = new double[3];
             for (int i = 0; i < ms.length; i++) {
+                prof.reset();
                 ops.synchronize();
                 long t0 = System.nanoTime();
                 gpt.forward(batch, schedule);
@@ -311,6 +320,29 @@ public final class OpsBench {
                     6.0 * T * ((10.0 * 4 + 11.0 * 8) * D * D + (double) D * V));
             System.out.printf("[bench] model: %.0f tokens/s per GPU on fwd+bwd (warm-up %.1f ms not counted)%n",
                     T / (best * 1e-3), ms[0]);
+            List<ProfilingOps.OpTime> times = prof.report();
+            double total = times.stream().mapToDouble(ProfilingOps.OpTime::millis).sum();
+            System.out.println("== per-operation device time of the last micro-batch (fwd+bwd)");
+            System.out.printf("%-28s %6s %10s %7s%n", "operation", "calls", "ms", "share");
+            times.stream().sorted((x, y) -> Double.compare(y.millis(), x.millis())).forEach(t -> System.out.printf(
+                    "%-28s %6d %10.3f %6.1f%%%n", t.op(), t.calls(), t.millis(), 100 * t.millis() / total));
+            System.out.printf("%-28s %6s %10.3f%n", "sum", "", total);
+            try (NorMuonAndAdam opt = new NorMuonAndAdam(ParamTable.record(), params, ops, k, AdamConfig.record(),
+                    NorMuonConfig.record(), ShardAssignment.single(), 1151)) {
+                for (int step = 1; step <= 4; step++) {
+                    ops.synchronize();
+                    long t0 = System.nanoTime();
+                    opt.step(step, 1.0, 0.9, step % 2 == 1);
+                    ops.synchronize();
+                    double t = (System.nanoTime() - t0) / 1e6;
+                    System.out.printf("[bench] optimizer step %d (%s): %.2f ms%n", step,
+                            step % 2 == 1 ? "Adam + NorMuon, tied" : "NorMuon only", t);
+                    if (step >= 3) {
+                        b.record("optimizer step (" + (step % 2 == 1 ? "Adam+NorMuon" : "NorMuon only") + ")",
+                                "record params, 1 GPU", t, 0, 0);
+                    }
+                }
+            }
         }
     }
 }

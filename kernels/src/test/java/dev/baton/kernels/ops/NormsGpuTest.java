@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * rmsnorm.cu against CpuOps for the model's row widths (768 residual, 128 head, 16 and 64 of
- * record-small) and an unaligned width (20, the scalar path). Tolerances: bf16 y and dx 1e-2,
+ * record-small: rows held in registers), a long row (2048: the two-pass path) and an unaligned
+ * width (20, the scalar path). Tolerances: bf16 y and dx 1e-2,
  * fp32 rstd 1e-5 (fp32 vs fp64 row sums).
  */
 @GpuTest
@@ -44,7 +45,7 @@ class NormsGpuTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {768, 128, 64, 16, 20})
+    @ValueSource(ints = {768, 128, 64, 16, 20, 2048})
     void forwardAndBackwardMatchTheCpu(int cols) {
         int rows = 1537;
         Shape s = Shape.of(rows, cols);
