@@ -35,6 +35,28 @@ final class VectorKernels {
         return sum;
     }
 
+    /**
+     * Vector times a row-major matrix: {@code out[t] = Σ_{d < dims} v[vo+d] · m[mo + d·stride + t]}
+     * for t in [0, n). With m a transposed key block this scores one query against n keys at once.
+     */
+    static void vecMat(float[] v, int vo, float[] m, int mo, int stride, int dims, float[] out, int n) {
+        int t = 0;
+        for (; t <= n - L; t += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int d = 0; d < dims; d++) {
+                acc = FloatVector.fromArray(S, m, mo + d * stride + t).fma(FloatVector.broadcast(S, v[vo + d]), acc);
+            }
+            acc.intoArray(out, t);
+        }
+        for (; t < n; t++) {
+            float acc = 0f;
+            for (int d = 0; d < dims; d++) {
+                acc += v[vo + d] * m[mo + d * stride + t];
+            }
+            out[t] = acc;
+        }
+    }
+
     /** {@code y[yo+i] += alpha · x[xo+i]} for i in [0, n). */
     static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;
