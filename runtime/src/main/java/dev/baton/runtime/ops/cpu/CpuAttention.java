@@ -8,9 +8,10 @@ import dev.baton.runtime.tensor.Tensor;
  * parallel over queries; backward runs a query pass (dq) and a key pass (dk, dv), each parallel
  * over positions so that no two threads write one row.
  *
- * <p>Q, K, V and dout are first transposed per head into (G, D, S) so that one query is scored
- * against a block of keys with vector lanes running over keys, and the weighted sums over keys
- * are contiguous dot products; this keeps small head dims (16) vector-friendly. The transposes
+ * <p>For the scores, Q, K, V and dout are first transposed per head into (G, D, S) so that one
+ * query is scored against a block of keys with vector lanes running over keys; the weighted sums
+ * over keys read the original rows with register accumulators. This keeps small head dims (16)
+ * vector-friendly. The transposes
  * live in grow-only buffers owned by this kernel: one CpuOps serves one caller at a time.
  */
 final class CpuAttention {
@@ -128,14 +129,13 @@ final class CpuAttention {
         CpuTensor li = CpuTensor.of(lse);
         int size = (int) q.numel();
         kt = grow(kt, size);
-        vt = grow(vt, size);
         transpose(geo, CpuTensor.of(k).floats(), CpuTensor.of(k).offset(), kt);
-        transpose(geo, CpuTensor.of(v).floats(), CpuTensor.of(v).offset(), vt);
+        float[] V = CpuTensor.of(v).floats();
+        int vo = CpuTensor.of(v).offset();
         float[] Q = qi.floats();
         float[] O = oi.floats();
         float[] L = li.floats();
         float[] KT = kt;
-        float[] VT = vt;
         int qo = qi.offset();
         int oo = oi.offset();
         int lo = li.offset();
@@ -154,10 +154,8 @@ final class CpuAttention {
                         max = Math.max(max, p[t] * scale);
                     }
                     double sum = VectorKernels.exp(p, p, n, scale, max);
-                    float inv = (float) (1.0 / sum);
-                    for (int d = 0; d < dim; d++) {
-                        O[oo + row + d] = VectorKernels.dot(p, 0, VT, geo.t(g, d) + j0, n) * inv;
-                    }
+                    VectorKernels.weightedRowSum(p, n, V, vo + (j0 * groups + g) * dim, groups * dim, dim,
+                            (float) (1.0 / sum), O, oo + row);
                     L[lo + s * groups + g] = (float) (max + Math.log(sum));
                 }
             }
@@ -240,9 +238,8 @@ final class CpuAttention {
                     for (int t = 0; t < n; t++) {
                         p[t] = p[t] * (dp[t] - dl) * scale;
                     }
-                    for (int d = 0; d < dim; d++) {
-                        DQ[dqo + row + d] = VectorKernels.dot(p, 0, KT, geo.t(g, d) + j0, n);
-                    }
+                    VectorKernels.weightedRowSum(p, n, K, ko + (j0 * groups + g) * dim, groups * dim, dim, 1f,
+                            DQ, dqo + row);
                 }
             }
         });
@@ -261,15 +258,11 @@ final class CpuAttention {
                         p[t] = p[t] * scale - LT[at + t];
                     }
                     VectorKernels.exp(p, p, n, 1f, 0f);
-                    for (int d = 0; d < dim; d++) {
-                        DV[dvo + row + d] = VectorKernels.dot(p, 0, GT, geo.t(g, d) + j, n);
-                    }
+                    VectorKernels.weightedRowSum(p, n, G, go + row, groups * dim, dim, 1f, DV, dvo + row);
                     for (int t = 0; t < n; t++) {
                         p[t] = p[t] * (dp[t] - DT[at + t]) * scale;
                     }
-                    for (int d = 0; d < dim; d++) {
-                        DK[dko + row + d] = VectorKernels.dot(p, 0, QT, geo.t(g, d) + j, n);
-                    }
+                    VectorKernels.weightedRowSum(p, n, Q, qo + row, groups * dim, dim, 1f, DK, dko + row);
                 }
             }
         });
