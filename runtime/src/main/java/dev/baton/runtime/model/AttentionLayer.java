@@ -77,20 +77,20 @@ final class AttentionLayer implements AutoCloseable {
         this.veGateW = vg < 0 ? null : veg.value().narrow(vg, 1).view(gate);
         this.veGateG = vg < 0 ? null : veg.grad().narrow(vg, 1).view(gate);
         this.scalarsGrad = params.get(GptParams.SCALARS).grad();
-        xn = Workspace.rows(ops, maxTokens, d);
-        rstdIn = Workspace.stats(ops, maxTokens, 1);
-        q = Workspace.rows(ops, maxTokens, d);
-        k = Workspace.rows(ops, maxTokens, d);
-        rstdQ = Workspace.stats(ops, maxTokens, h);
-        rstdK = Workspace.stats(ops, maxTokens, h);
-        qr = Workspace.rows(ops, maxTokens, d);
-        kr = Workspace.rows(ops, maxTokens, d);
-        v = Workspace.rows(ops, maxTokens, d);
-        out = Workspace.rows(ops, maxTokens, d);
-        lse = Workspace.stats(ops, maxTokens, h);
-        attnGate = Workspace.stats(ops, maxTokens, h);
-        valueGate = valueTable < 0 ? null : Workspace.stats(ops, maxTokens, h);
-        gated = Workspace.rows(ops, maxTokens, d);
+        xn = Workspace.activations(ops, maxTokens, d);
+        rstdIn = Workspace.statistics(ops, maxTokens, 1);
+        q = Workspace.activations(ops, maxTokens, d);
+        k = Workspace.activations(ops, maxTokens, d);
+        rstdQ = Workspace.statistics(ops, maxTokens, h);
+        rstdK = Workspace.statistics(ops, maxTokens, h);
+        qr = Workspace.activations(ops, maxTokens, d);
+        kr = Workspace.activations(ops, maxTokens, d);
+        v = Workspace.activations(ops, maxTokens, d);
+        out = Workspace.activations(ops, maxTokens, d);
+        lse = Workspace.statistics(ops, maxTokens, h);
+        attnGate = Workspace.activations(ops, maxTokens, h);
+        valueGate = valueTable < 0 ? null : Workspace.activations(ops, maxTokens, h);
+        gated = Workspace.activations(ops, maxTokens, d);
     }
 
     /** Rows of the Q, K or V block (index 0, 1, 2) of a (3d, d) tensor. */

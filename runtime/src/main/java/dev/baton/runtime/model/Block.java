@@ -43,11 +43,11 @@ final class Block implements AutoCloseable {
         this.scalarsGrad = params.get(GptParams.SCALARS).grad();
         this.x0LambdasGrad = params.get(GptParams.X0_LAMBDAS).grad();
         int d = config.modelDim();
-        xSkip = skipOut ? Workspace.rows(ops, maxTokens, d) : null;
-        skipGate = skipOut ? Workspace.stats(ops, maxTokens, 1) : null;
-        xMixed = Workspace.rows(ops, maxTokens, d);
-        xAttn = attention != null ? Workspace.rows(ops, maxTokens, d) : null;
-        xOut = Workspace.rows(ops, maxTokens, d);
+        xSkip = skipOut ? Workspace.activations(ops, maxTokens, d) : null;
+        skipGate = skipOut ? Workspace.activations(ops, maxTokens, 1) : null;
+        xMixed = Workspace.activations(ops, maxTokens, d);
+        xAttn = attention != null ? Workspace.activations(ops, maxTokens, d) : null;
+        xOut = Workspace.activations(ops, maxTokens, d);
     }
 
     private float skipScale(StepContext ctx) {

@@ -82,11 +82,11 @@ public final class Gpt implements AutoCloseable {
         this.extraGrad = new Tensor[blocks.length];
         for (int src : skipSources) {
             if (src >= 0 && extraGrad[src] == null) {
-                extraGrad[src] = Workspace.rows(ops, maxTokens, config.modelDim());
+                extraGrad[src] = Workspace.activations(ops, maxTokens, config.modelDim());
             }
         }
         if (l.backoutLayer() >= 0 && extraGrad[l.backoutLayer()] == null) {
-            extraGrad[l.backoutLayer()] = Workspace.rows(ops, maxTokens, config.modelDim());
+            extraGrad[l.backoutLayer()] = Workspace.activations(ops, maxTokens, config.modelDim());
         }
         this.outputs = new Tensor[blocks.length];
     }

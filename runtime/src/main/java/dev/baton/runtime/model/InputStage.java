@@ -44,17 +44,17 @@ final class InputStage implements AutoCloseable {
         for (int k = 0; k < tables; k++) {
             valueTables[k] = params.get(GptParams.valueEmbed(k)).value();
             valueTableGrads[k] = params.get(GptParams.valueEmbed(k)).grad();
-            valueEmbeds[k] = Workspace.rows(ops, maxTokens, d);
-            dValueEmbeds[k] = Workspace.rows(ops, maxTokens, d);
+            valueEmbeds[k] = Workspace.activations(ops, maxTokens, d);
+            dValueEmbeds[k] = Workspace.activations(ops, maxTokens, d);
         }
         this.smearW = params.get(GptParams.SMEAR_GATE).value();
         this.smearG = params.get(GptParams.SMEAR_GATE).grad();
         this.scalarsGrad = params.get(GptParams.SCALARS).grad();
-        xe = Workspace.rows(ops, maxTokens, d);
-        xs = Workspace.rows(ops, maxTokens, d);
-        smearGate = Workspace.stats(ops, maxTokens, 1);
-        x0 = Workspace.rows(ops, maxTokens, d);
-        rstd = Workspace.stats(ops, maxTokens, 1);
+        xe = Workspace.activations(ops, maxTokens, d);
+        xs = Workspace.activations(ops, maxTokens, d);
+        smearGate = Workspace.activations(ops, maxTokens, 1);
+        x0 = Workspace.activations(ops, maxTokens, d);
+        rstd = Workspace.statistics(ops, maxTokens, 1);
     }
 
     /** Returns x0's rows. */

@@ -36,9 +36,9 @@ final class MlpLayer implements AutoCloseable {
         this.wProj = w.narrow(1, 1).view(m);
         this.gFc = g.narrow(0, 1).view(m);
         this.gProj = g.narrow(1, 1).view(m);
-        xn = Workspace.rows(ops, maxTokens, config.modelDim());
-        rstd = Workspace.stats(ops, maxTokens, 1);
-        pre = Workspace.rows(ops, maxTokens, config.mlpHidden());
+        xn = Workspace.activations(ops, maxTokens, config.modelDim());
+        rstd = Workspace.statistics(ops, maxTokens, 1);
+        pre = Workspace.activations(ops, maxTokens, config.mlpHidden());
     }
 
     /** {@code xOut = xIn + MLP(norm(xIn))}. */

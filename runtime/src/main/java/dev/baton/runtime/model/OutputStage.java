@@ -35,11 +35,11 @@ final class OutputStage implements AutoCloseable {
         this.headGrad = params.get(GptParams.LM_HEAD).grad();
         this.scalarsGrad = params.get(GptParams.SCALARS).grad();
         int d = config.modelDim();
-        xb = Workspace.rows(ops, maxTokens, d);
-        xf = Workspace.rows(ops, maxTokens, d);
-        rstd = Workspace.stats(ops, maxTokens, 1);
-        logits = Workspace.rows(ops, maxTokens, config.vocabSize());
-        losses = Workspace.stats(ops, maxTokens, 1);
+        xb = Workspace.activations(ops, maxTokens, d);
+        xf = Workspace.activations(ops, maxTokens, d);
+        rstd = Workspace.statistics(ops, maxTokens, 1);
+        logits = Workspace.activations(ops, maxTokens, config.vocabSize());
+        losses = Workspace.statistics(ops, maxTokens, 1);
         loss = ops.allocate(Shape.of(1), DType.F32);
     }
 

@@ -33,32 +33,32 @@ final class Workspace implements AutoCloseable {
     Workspace(Ops ops, GptConfig c, int maxTokens) {
         int d = c.modelDim();
         int h = c.numHeads();
-        scratchA = rows(ops, maxTokens, d);
-        scratchB = rows(ops, maxTokens, d);
-        dres = rows(ops, maxTokens, d);
-        dx0 = rows(ops, maxTokens, d);
-        dxn = rows(ops, maxTokens, d);
-        dy = rows(ops, maxTokens, d);
-        dAttnOut = rows(ops, maxTokens, d);
-        dq = rows(ops, maxTokens, d);
-        dk = rows(ops, maxTokens, d);
-        dv = rows(ops, maxTokens, d);
-        delta = stats(ops, maxTokens, h);
-        dAttnGate = stats(ops, maxTokens, h);
-        dValueGate = stats(ops, maxTokens, h);
-        dSkipGate = stats(ops, maxTokens, 1);
-        act = rows(ops, maxTokens, c.mlpHidden());
-        dact = rows(ops, maxTokens, c.mlpHidden());
+        scratchA = activations(ops, maxTokens, d);
+        scratchB = activations(ops, maxTokens, d);
+        dres = activations(ops, maxTokens, d);
+        dx0 = activations(ops, maxTokens, d);
+        dxn = activations(ops, maxTokens, d);
+        dy = activations(ops, maxTokens, d);
+        dAttnOut = activations(ops, maxTokens, d);
+        dq = activations(ops, maxTokens, d);
+        dk = activations(ops, maxTokens, d);
+        dv = activations(ops, maxTokens, d);
+        delta = statistics(ops, maxTokens, h);
+        dAttnGate = activations(ops, maxTokens, h);
+        dValueGate = activations(ops, maxTokens, h);
+        dSkipGate = activations(ops, maxTokens, 1);
+        act = activations(ops, maxTokens, c.mlpHidden());
+        dact = activations(ops, maxTokens, c.mlpHidden());
         weightGrad = ops.allocate(Shape.of(4 * d, d), DType.F32);
     }
 
-    /** Activation rows in the backend's {@link Ops#activationType()} (bf16 on CUDA: GEMM inputs). */
-    static Tensor rows(Ops ops, int rows, int cols) {
+    /** Activation rows in the backend's activation type (fp32 on CPU, bf16 where a GPU backend wants it). */
+    static Tensor activations(Ops ops, int rows, int cols) {
         return ops.allocate(Shape.of(rows, cols), ops.activationType());
     }
 
-    /** Per-row statistics (rstd, lse, delta, gate values and their gradients, losses), always fp32. */
-    static Tensor stats(Ops ops, int rows, int cols) {
+    /** Per-row statistics kept in fp32 on every backend: rms-norm rstd, attention lse and delta, losses. */
+    static Tensor statistics(Ops ops, int rows, int cols) {
         return ops.allocate(Shape.of(rows, cols), DType.F32);
     }
 

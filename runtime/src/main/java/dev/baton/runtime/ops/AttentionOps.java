@@ -20,7 +20,9 @@ public interface AttentionOps {
      * {@code out[s,g] = sum_j softmax_j(scale · q[s,g]·k[j,g]) v[j,g]} over the visible keys and
      * {@code lse[s,g] = log sum_j exp(scale · q[s,g]·k[j,g])} (natural log).
      *
-     * @param q,k,v     (S, G, D)
+     * @param q         (S, G, D) queries
+     * @param k         (S, G, D) keys
+     * @param v         (S, G, D) values
      * @param cuSeqlens (n) I32 in token units (before {@code seqScale})
      * @param seqScale  1, or 2 for paired heads
      * @param window    the record's bm_size, in positions of the (possibly doubled) sequence

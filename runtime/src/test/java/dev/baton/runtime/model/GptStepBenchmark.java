@@ -20,16 +20,20 @@ public final class GptStepBenchmark {
         int threads = args.length > 0 ? Integer.parseInt(args[0]) : Runtime.getRuntime().availableProcessors();
         try (CpuOps ops = new CpuOps(threads)) {
             System.out.println("CpuOps with " + threads + " threads");
-            run(ops, "record-small T=256", GptConfig.recordSmall(), 256, 16);
-            GptConfig tiny = GptConfig.standard(GptConfig.paddedVocab(256), LayerLayout.record(), 64, 4, 16)
-                    .withBlockSize(32);
-            run(ops, "tiny (11 layers, d=64, V=256) T=256", tiny, 256, 16);
+            ForwardSchedule first = new ForwardSchedule(new float[] {1f, 0.5f, 0.25f}, 1, 3);
+            run(ops, "record-small T=256", GptConfig.recordSmall(), 256, 16, first);
+            // the tiny-cpu profile: record layout, d = 64, byte260 vocabulary padded to 384, block 16
+            GptConfig tiny = GptConfig.standard(GptConfig.paddedVocab(260), LayerLayout.record(), 64, 4, 16)
+                    .withBlockSize(16);
+            run(ops, "tiny-cpu T=1024 ws(1,3)", tiny, 1024, 300, new ForwardSchedule(new float[] {1f, 0.5f, 0.25f}, 1, 3));
+            run(ops, "tiny-cpu T=1024 ws(6,13)", tiny, 1024, 300, new ForwardSchedule(new float[] {1f}, 6, 13));
             GptConfig micro = GptConfig.standard(128, LayerLayout.micro(), 16, 2, 8).withBlockSize(4);
-            run(ops, "micro (4 layers, d=16, V=128) T=64", micro, 64, 4);
+            run(ops, "micro (4 layers, d=16, V=128) T=64", micro, 64, 4, first);
         }
     }
 
-    private static void run(CpuOps ops, String name, GptConfig config, int tokens, int docLength) {
+    private static void run(CpuOps ops, String name, GptConfig config, int tokens, int docLength,
+                            ForwardSchedule schedule) {
         Random r = new Random(1);
         int[] in = new int[tokens];
         int[] tg = new int[tokens];
@@ -43,7 +47,6 @@ public final class GptStepBenchmark {
             cu[d] = Math.min(tokens, d * docLength);
         }
         Batch batch = new Batch(in, tg, cu);
-        ForwardSchedule schedule = new ForwardSchedule(new float[] {1f, 0.5f, 0.25f}, 1, 3);
         try (ParamSet params = GptParams.create(ops, config, 1234); Gpt gpt = new Gpt(ops, config, params, tokens)) {
             int warm = 3;
             int reps = 5;
@@ -62,8 +65,9 @@ public final class GptStepBenchmark {
                 f += t1 - t0;
                 b += t2 - t1;
             }
-            System.out.printf("%-40s forward %8.1f ms  backward %8.1f ms  total %8.1f ms%n", name,
-                    f / 1e6 / reps, b / 1e6 / reps, (f + b) / 1e6 / reps);
+            double ms = (f + b) / 1e6 / reps;
+            System.out.printf("%-32s forward %8.1f ms  backward %8.1f ms  total %8.1f ms  %8.0f tokens/s%n", name,
+                    f / 1e6 / reps, b / 1e6 / reps, ms, tokens / (ms / 1000));
         }
     }
 }

@@ -5,11 +5,23 @@ import dev.baton.runtime.tensor.Tensor;
 /**
  * Document-masked causal sliding-window attention, flash style: per query row the visible keys
  * form one contiguous range, whose scores live in a per-chunk row buffer (never S×S). Forward is
- * parallel over queries; backward runs a query pass (delta, dq) and a key pass (dk, dv), each
- * parallel over positions so that no two threads write one row.
+ * parallel over queries; backward runs a query pass (dq) and a key pass (dk, dv), each parallel
+ * over positions so that no two threads write one row.
+ *
+ * <p>For the scores, Q, K, V and dout are first transposed per head into (G, D, S) so that one
+ * query is scored against a block of keys with vector lanes running over keys; the weighted sums
+ * over keys read the original rows with register accumulators. This keeps small head dims (16)
+ * vector-friendly. The transposes
+ * live in grow-only buffers owned by this kernel: one CpuOps serves one caller at a time.
  */
 final class CpuAttention {
     private final CpuThreads threads;
+    private float[] qt = new float[0];
+    private float[] kt = new float[0];
+    private float[] vt = new float[0];
+    private float[] gt = new float[0];
+    private float[] lseT = new float[0];
+    private float[] deltaT = new float[0];
 
     CpuAttention(CpuThreads threads) {
         this.threads = threads;
@@ -54,6 +66,15 @@ final class CpuAttention {
         int lastQuery(int j) {
             return Math.min(docEnd(j) - 1, j + window);
         }
+
+        int maxKeys() {
+            return Math.min(seq, window + 1);
+        }
+
+        /** Offset of head g, dimension d in a (G, D, S) transposed buffer. */
+        int t(int g, int d) {
+            return (g * dim + d) * seq;
+        }
     }
 
     private static Geometry geometry(String op, Tensor q, Tensor k, Tensor v, Tensor cuSeqlens, int seqScale,
@@ -77,49 +98,64 @@ final class CpuAttention {
         return new Geometry(seq, q.shape().dim(1), q.shape().dim(2), cu, off, n, seqScale, window);
     }
 
+    private static float[] grow(float[] buf, int n) {
+        return buf.length >= n ? buf : new float[n];
+    }
+
+    /** (S, G, D) at {@code src[so..]} into (G, D, S) in {@code dst}. */
+    private void transpose(Geometry geo, float[] src, int so, float[] dst) {
+        int groups = geo.groups();
+        int dim = geo.dim();
+        int seq = geo.seq();
+        threads.parallelFor(groups * dim, 1, (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int g = r / dim;
+                int d = r % dim;
+                int at = r * seq;
+                for (int s = 0; s < seq; s++) {
+                    dst[at + s] = src[so + (s * groups + g) * dim + d];
+                }
+            }
+        });
+    }
+
     void forward(Tensor q, Tensor k, Tensor v, Tensor cuSeqlens, int seqScale, int window, float scale,
                  Tensor out, Tensor lse) {
         Geometry geo = geometry("attentionForward", q, k, v, cuSeqlens, seqScale, window);
         ShapeCheck.sameNumel("attentionForward", q, out);
         ShapeCheck.numel("attentionForward", lse, (long) geo.seq() * geo.groups(), "lse");
         CpuTensor qi = CpuTensor.of(q);
-        CpuTensor ki = CpuTensor.of(k);
-        CpuTensor vi = CpuTensor.of(v);
         CpuTensor oi = CpuTensor.of(out);
         CpuTensor li = CpuTensor.of(lse);
+        int size = (int) q.numel();
+        kt = grow(kt, size);
+        transpose(geo, CpuTensor.of(k).floats(), CpuTensor.of(k).offset(), kt);
+        float[] V = CpuTensor.of(v).floats();
+        int vo = CpuTensor.of(v).offset();
         float[] Q = qi.floats();
-        float[] K = ki.floats();
-        float[] V = vi.floats();
         float[] O = oi.floats();
         float[] L = li.floats();
+        float[] KT = kt;
         int qo = qi.offset();
-        int ko = ki.offset();
-        int vo = vi.offset();
         int oo = oi.offset();
         int lo = li.offset();
         int groups = geo.groups();
         int dim = geo.dim();
-        int maxKeys = Math.min(geo.seq(), window + 1);
         threads.parallelFor(geo.seq(), 8, (s0, s1) -> {
-            float[] p = new float[maxKeys];
+            float[] p = new float[geo.maxKeys()];
             for (int s = s0; s < s1; s++) {
                 int j0 = geo.firstKey(s);
                 int n = s - j0 + 1;
                 for (int g = 0; g < groups; g++) {
-                    int qb = qo + (s * groups + g) * dim;
+                    int row = (s * groups + g) * dim;
+                    VectorKernels.vecMat(Q, qo + row, KT, geo.t(g, 0) + j0, geo.seq(), dim, p, n);
                     float max = Float.NEGATIVE_INFINITY;
                     for (int t = 0; t < n; t++) {
-                        float sc = VectorKernels.dot(Q, qb, K, ko + ((j0 + t) * groups + g) * dim, dim) * scale;
-                        p[t] = sc;
-                        max = Math.max(max, sc);
+                        max = Math.max(max, p[t] * scale);
                     }
-                    double sum = VectorKernels.exp(p, p, n, 1f, max);
-                    int ob = oo + (s * groups + g) * dim;
-                    java.util.Arrays.fill(O, ob, ob + dim, 0f);
-                    float inv = (float) (1.0 / sum);
-                    for (int t = 0; t < n; t++) {
-                        VectorKernels.axpy(p[t] * inv, V, vo + ((j0 + t) * groups + g) * dim, O, ob, dim);
-                    }
+                    double sum = VectorKernels.exp(p, p, n, scale, max);
+                    VectorKernels.weightedRowSum(p, n, V, vo + (j0 * groups + g) * dim, groups * dim, dim,
+                            (float) (1.0 / sum), O, oo + row);
                     L[lo + s * groups + g] = (float) (max + Math.log(sum));
                 }
             }
@@ -132,92 +168,101 @@ final class CpuAttention {
         for (Tensor t : new Tensor[] {out, dout, dq, dk, dv}) {
             ShapeCheck.sameNumel("attentionBackward", q, t);
         }
-        ShapeCheck.numel("attentionBackward", lse, (long) geo.seq() * geo.groups(), "lse");
-        ShapeCheck.numel("attentionBackward", delta, (long) geo.seq() * geo.groups(), "delta");
-        CpuTensor qi = CpuTensor.of(q);
-        CpuTensor ki = CpuTensor.of(k);
-        CpuTensor vi = CpuTensor.of(v);
-        CpuTensor oi = CpuTensor.of(out);
-        CpuTensor li = CpuTensor.of(lse);
-        CpuTensor gi = CpuTensor.of(dout);
-        CpuTensor dqi = CpuTensor.of(dq);
-        CpuTensor dki = CpuTensor.of(dk);
-        CpuTensor dvi = CpuTensor.of(dv);
-        CpuTensor de = CpuTensor.of(delta);
-        float[] Q = qi.floats();
-        float[] K = ki.floats();
-        float[] V = vi.floats();
-        float[] O = oi.floats();
-        float[] L = li.floats();
-        float[] G = gi.floats();
-        float[] DQ = dqi.floats();
-        float[] DK = dki.floats();
-        float[] DV = dvi.floats();
-        float[] DE = de.floats();
-        int qo = qi.offset();
-        int ko = ki.offset();
-        int vo = vi.offset();
-        int oo = oi.offset();
-        int lo = li.offset();
-        int go = gi.offset();
-        int dqo = dqi.offset();
-        int dko = dki.offset();
-        int dvo = dvi.offset();
-        int deo = de.offset();
+        int seq = geo.seq();
         int groups = geo.groups();
         int dim = geo.dim();
-        int maxKeys = Math.min(geo.seq(), window + 1);
-        // query pass: delta = dout·out, then dq = scale Σ_j p (dout·v_j − delta) k_j
-        threads.parallelFor(geo.seq(), 8, (s0, s1) -> {
-            float[] p = new float[maxKeys];
-            float[] dp = new float[maxKeys];
+        ShapeCheck.numel("attentionBackward", lse, (long) seq * groups, "lse");
+        ShapeCheck.numel("attentionBackward", delta, (long) seq * groups, "delta");
+        int size = (int) q.numel();
+        qt = grow(qt, size);
+        kt = grow(kt, size);
+        vt = grow(vt, size);
+        gt = grow(gt, size);
+        lseT = grow(lseT, seq * groups);
+        deltaT = grow(deltaT, seq * groups);
+        transpose(geo, CpuTensor.of(q).floats(), CpuTensor.of(q).offset(), qt);
+        transpose(geo, CpuTensor.of(k).floats(), CpuTensor.of(k).offset(), kt);
+        transpose(geo, CpuTensor.of(v).floats(), CpuTensor.of(v).offset(), vt);
+        transpose(geo, CpuTensor.of(dout).floats(), CpuTensor.of(dout).offset(), gt);
+        float[] G = CpuTensor.of(dout).floats();
+        float[] O = CpuTensor.of(out).floats();
+        float[] L = CpuTensor.of(lse).floats();
+        float[] DE = CpuTensor.of(delta).floats();
+        int go = CpuTensor.of(dout).offset();
+        int oo = CpuTensor.of(out).offset();
+        int lo = CpuTensor.of(lse).offset();
+        int deo = CpuTensor.of(delta).offset();
+        float[] QT = qt;
+        float[] KT = kt;
+        float[] VT = vt;
+        float[] GT = gt;
+        float[] LT = lseT;
+        float[] DT = deltaT;
+        // delta = dout·out per row; lse and delta also kept head-major for the key pass
+        threads.parallelFor(seq, 64, (s0, s1) -> {
+            for (int s = s0; s < s1; s++) {
+                for (int g = 0; g < groups; g++) {
+                    int row = (s * groups + g) * dim;
+                    float dl = VectorKernels.dot(G, go + row, O, oo + row, dim);
+                    DE[deo + s * groups + g] = dl;
+                    DT[g * seq + s] = dl;
+                    LT[g * seq + s] = L[lo + s * groups + g];
+                }
+            }
+        });
+        float[] Q = CpuTensor.of(q).floats();
+        float[] K = CpuTensor.of(k).floats();
+        float[] V = CpuTensor.of(v).floats();
+        int qo = CpuTensor.of(q).offset();
+        int ko = CpuTensor.of(k).offset();
+        int vo = CpuTensor.of(v).offset();
+        float[] DQ = CpuTensor.of(dq).floats();
+        float[] DK = CpuTensor.of(dk).floats();
+        float[] DV = CpuTensor.of(dv).floats();
+        int dqo = CpuTensor.of(dq).offset();
+        int dko = CpuTensor.of(dk).offset();
+        int dvo = CpuTensor.of(dv).offset();
+        // query pass: dq[s] = scale Σ_j p (dout_s·v_j − delta_s) k_j
+        threads.parallelFor(seq, 8, (s0, s1) -> {
+            float[] p = new float[geo.maxKeys()];
+            float[] dp = new float[geo.maxKeys()];
             for (int s = s0; s < s1; s++) {
                 int j0 = geo.firstKey(s);
                 int n = s - j0 + 1;
                 for (int g = 0; g < groups; g++) {
                     int row = (s * groups + g) * dim;
-                    float dl = VectorKernels.dot(G, go + row, O, oo + row, dim);
-                    DE[deo + s * groups + g] = dl;
+                    VectorKernels.vecMat(Q, qo + row, KT, geo.t(g, 0) + j0, seq, dim, p, n);
+                    VectorKernels.vecMat(G, go + row, VT, geo.t(g, 0) + j0, seq, dim, dp, n);
+                    VectorKernels.exp(p, p, n, scale, LT[g * seq + s]);
+                    float dl = DT[g * seq + s];
                     for (int t = 0; t < n; t++) {
-                        int kb = ((j0 + t) * groups + g) * dim;
-                        p[t] = VectorKernels.dot(Q, qo + row, K, ko + kb, dim);
-                        dp[t] = VectorKernels.dot(G, go + row, V, vo + kb, dim);
+                        p[t] = p[t] * (dp[t] - dl) * scale;
                     }
-                    VectorKernels.exp(p, p, n, scale, L[lo + s * groups + g]);
-                    int dqb = dqo + row;
-                    java.util.Arrays.fill(DQ, dqb, dqb + dim, 0f);
-                    for (int t = 0; t < n; t++) {
-                        float ds = p[t] * (dp[t] - dl) * scale;
-                        VectorKernels.axpy(ds, K, ko + ((j0 + t) * groups + g) * dim, DQ, dqb, dim);
-                    }
+                    VectorKernels.weightedRowSum(p, n, K, ko + (j0 * groups + g) * dim, groups * dim, dim, 1f,
+                            DQ, dqo + row);
                 }
             }
         });
-        // key pass: dv_j = Σ_s p dout_s, dk_j = scale Σ_s p (dout_s·v_j − delta_s) q_s
-        threads.parallelFor(geo.seq(), 8, (j0, j1) -> {
-            float[] p = new float[maxKeys];
-            float[] dp = new float[maxKeys];
+        // key pass: dv[j] = Σ_s p dout_s, dk[j] = scale Σ_s p (dout_s·v_j − delta_s) q_s
+        threads.parallelFor(seq, 8, (j0, j1) -> {
+            float[] p = new float[geo.maxKeys()];
+            float[] dp = new float[geo.maxKeys()];
             for (int j = j0; j < j1; j++) {
-                int last = geo.lastQuery(j);
-                int n = last - j + 1;
+                int n = geo.lastQuery(j) - j + 1;
                 for (int g = 0; g < groups; g++) {
-                    int kb = (j * groups + g) * dim;
+                    int row = (j * groups + g) * dim;
+                    VectorKernels.vecMat(K, ko + row, QT, geo.t(g, 0) + j, seq, dim, p, n);
+                    VectorKernels.vecMat(V, vo + row, GT, geo.t(g, 0) + j, seq, dim, dp, n);
+                    int at = g * seq + j;
                     for (int t = 0; t < n; t++) {
-                        int s = j + t;
-                        int row = (s * groups + g) * dim;
-                        p[t] = VectorKernels.dot(Q, qo + row, K, ko + kb, dim) * scale - L[lo + s * groups + g];
-                        dp[t] = VectorKernels.dot(G, go + row, V, vo + kb, dim);
+                        p[t] = p[t] * scale - LT[at + t];
                     }
                     VectorKernels.exp(p, p, n, 1f, 0f);
-                    java.util.Arrays.fill(DK, dko + kb, dko + kb + dim, 0f);
-                    java.util.Arrays.fill(DV, dvo + kb, dvo + kb + dim, 0f);
+                    VectorKernels.weightedRowSum(p, n, G, go + row, groups * dim, dim, 1f, DV, dvo + row);
                     for (int t = 0; t < n; t++) {
-                        int s = j + t;
-                        int row = (s * groups + g) * dim;
-                        float ds = p[t] * (dp[t] - DE[deo + s * groups + g]) * scale;
-                        VectorKernels.axpy(p[t], G, go + row, DV, dvo + kb, dim);
-                        VectorKernels.axpy(ds, Q, qo + row, DK, dko + kb, dim);
+                        p[t] = p[t] * (dp[t] - DT[at + t]) * scale;
                     }
+                    VectorKernels.weightedRowSum(p, n, Q, qo + row, groups * dim, dim, 1f, DK, dko + row);
                 }
             }
         });

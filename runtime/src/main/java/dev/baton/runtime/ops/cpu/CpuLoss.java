@@ -6,10 +6,13 @@ import dev.baton.runtime.tensor.Tensor;
  * Softcapped cross-entropy with multi-token-prediction weights, forward and gradient in one pass
  * per row (the record's FusedSoftcappedCrossEntropy), parallel over rows. Each chunk keeps one
  * row of sigmoids and exponentials so every transcendental is evaluated once per element, on
- * vector lanes. The softcap scale {@code a} must be positive (the record's 23).
+ * vector lanes. The softcap scale {@code a} must be positive (the record's 23). The row
+ * buffers are reused across calls: one CpuOps serves one caller at a time.
  */
 final class CpuLoss {
     private final CpuThreads threads;
+    /** Per-chunk row buffers (sigmoids, exponentials), grown on demand and reused across calls. */
+    private float[][] rowBuffers = new float[0][];
 
     CpuLoss(CpuThreads threads) {
         this.threads = threads;
@@ -40,9 +43,19 @@ final class CpuLoss {
         int dxo = dlogits == null ? 0 : CpuTensor.of(dlogits).offset();
         float[] w = weights.clone();
         float invC = 1f / c;
-        threads.parallelFor(rows, 1, (r0, r1) -> {
-            float[] sig = new float[vocab];
-            float[] ex = new float[vocab];
+        int chunks = threads.chunkCount(rows, 1);
+        if (rowBuffers.length < 2 * chunks) {
+            rowBuffers = java.util.Arrays.copyOf(rowBuffers, 2 * chunks);
+        }
+        for (int i = 0; i < 2 * chunks; i++) {
+            if (rowBuffers[i] == null || rowBuffers[i].length < vocab) {
+                rowBuffers[i] = new float[vocab];
+            }
+        }
+        float[][] buffers = rowBuffers;
+        threads.chunks(rows, 1, (chunk, r0, r1) -> {
+            float[] sig = buffers[2 * chunk];
+            float[] ex = buffers[2 * chunk + 1];
             for (int i = r0; i < r1; i++) {
                 int xb = xo + i * vocab;
                 float max = a * VectorKernels.sigmoidShifted(X, xb, b, invC, sig, vocab);

@@ -10,7 +10,8 @@ import java.util.Arrays;
 /**
  * The fp32 reference backend: every operation on the JVM heap, spread over every core. Each
  * concern lives in its own kernel class (CpuAttention, CpuNorms, ...); this class owns the worker
- * pool they share and dispatches to them.
+ * pool they share and dispatches to them. Kernels keep grow-only scratch buffers, so one CpuOps
+ * serves one caller thread at a time (each device worker owns its own).
  */
 public final class CpuOps implements Ops {
     private final CpuMatmul matmul;

@@ -35,6 +35,75 @@ final class VectorKernels {
         return sum;
     }
 
+    /**
+     * Vector times a row-major matrix: {@code out[t] = Σ_{d < dims} v[vo+d] · m[mo + d·stride + t]}
+     * for t in [0, n). With m a transposed key block this scores one query against n keys at once.
+     */
+    static void vecMat(float[] v, int vo, float[] m, int mo, int stride, int dims, float[] out, int n) {
+        int t = 0;
+        for (; t <= n - 2 * L; t += 2 * L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            for (int d = 0; d < dims; d++) {
+                FloatVector vd = FloatVector.broadcast(S, v[vo + d]);
+                int at = mo + d * stride + t;
+                a0 = FloatVector.fromArray(S, m, at).fma(vd, a0);
+                a1 = FloatVector.fromArray(S, m, at + L).fma(vd, a1);
+            }
+            a0.intoArray(out, t);
+            a1.intoArray(out, t + L);
+        }
+        for (; t <= n - L; t += L) {
+            FloatVector acc = FloatVector.zero(S);
+            for (int d = 0; d < dims; d++) {
+                acc = FloatVector.fromArray(S, m, mo + d * stride + t).fma(FloatVector.broadcast(S, v[vo + d]), acc);
+            }
+            acc.intoArray(out, t);
+        }
+        for (; t < n; t++) {
+            float acc = 0f;
+            for (int d = 0; d < dims; d++) {
+                acc += v[vo + d] * m[mo + d * stride + t];
+            }
+            out[t] = acc;
+        }
+    }
+
+    /**
+     * Weighted sum of matrix rows: {@code out[oo+d] = scale · Σ_{t < n} w[t] · m[mo + t·stride + d]} for
+     * d in [0, dims), with the running sums held in registers (two vectors of dimensions at a time).
+     */
+    static void weightedRowSum(float[] w, int n, float[] m, int mo, int stride, int dims, float scale, float[] out,
+                               int oo) {
+        int d = 0;
+        for (; d + 2 * L <= dims; d += 2 * L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            for (int t = 0; t < n; t++) {
+                FloatVector wt = FloatVector.broadcast(S, w[t]);
+                int at = mo + t * stride + d;
+                a0 = FloatVector.fromArray(S, m, at).fma(wt, a0);
+                a1 = FloatVector.fromArray(S, m, at + L).fma(wt, a1);
+            }
+            a0.mul(scale).intoArray(out, oo + d);
+            a1.mul(scale).intoArray(out, oo + d + L);
+        }
+        for (; d + L <= dims; d += L) {
+            FloatVector a0 = FloatVector.zero(S);
+            for (int t = 0; t < n; t++) {
+                a0 = FloatVector.fromArray(S, m, mo + t * stride + d).fma(FloatVector.broadcast(S, w[t]), a0);
+            }
+            a0.mul(scale).intoArray(out, oo + d);
+        }
+        for (; d < dims; d++) {
+            float acc = 0f;
+            for (int t = 0; t < n; t++) {
+                acc += w[t] * m[mo + t * stride + d];
+            }
+            out[oo + d] = acc * scale;
+        }
+    }
+
     /** {@code y[yo+i] += alpha · x[xo+i]} for i in [0, n). */
     static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
         int i = 0;

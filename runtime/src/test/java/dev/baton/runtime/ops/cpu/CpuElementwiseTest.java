@@ -67,6 +67,24 @@ class CpuElementwiseTest {
     }
 
     @Test
+    void relu2BackwardMatchesFiniteDifferences() {
+        GradientCheck gc = new GradientCheck(OPS, 44);
+        float[] hv = gc.gaussian(64, 1);
+        for (int i = 0; i < hv.length; i++) {
+            hv[i] += hv[i] >= 0 ? 0.05f : -0.05f;   // keep away from the kink at 0
+        }
+        Tensor h = gc.view(hv, Shape.of(8, 8));
+        Tensor a = gc.zeros(Shape.of(8, 8));
+        float[] w = gc.gaussian(64, 1);
+        Tensor dh = gc.zeros(Shape.of(8, 8));
+        OPS.relu2Backward(h, gc.view(w, Shape.of(8, 8)), dh);
+        gc.assertGradient("relu2 dh", h, OPS.download(dh), () -> {
+            OPS.relu2Forward(h, a);
+            return gc.weighted(a, w);
+        }, 1e-2, 1e-4, 1e-3, 64);
+    }
+
+    @Test
     void softcapIsTheShiftedScaledSigmoid() {
         GradientCheck gc = new GradientCheck(OPS, 43);
         Tensor x = gc.view(new float[] {-5, 1000, -1000}, Shape.of(3));

@@ -31,6 +31,20 @@ class CpuEmbeddingTest {
     }
 
     @Test
+    void backwardIsTheTransposeOfTheGather() {
+        GradientCheck gc = new GradientCheck(OPS, 52);
+        Tensor table = gc.random(Shape.of(11, 5), 1);
+        Tensor ids = gc.ints(new int[] {3, 3, 0, 10, 7, 3, 1});
+        Tensor y = gc.random(Shape.of(7, 5), 1);
+        Tensor out = gc.zeros(Shape.of(7, 5));
+        Tensor dtable = gc.zeros(Shape.of(11, 5));
+        OPS.embeddingForward(table, ids, out);
+        OPS.embeddingBackward(y, ids, dtable);
+        org.junit.jupiter.api.Assertions.assertEquals(gc.weighted(out, OPS.download(y)),
+                gc.weighted(table, OPS.download(dtable)), 1e-4);
+    }
+
+    @Test
     void rejectsIdsOutsideTheVocabulary() {
         GradientCheck gc = new GradientCheck(OPS, 51);
         Tensor table = gc.zeros(Shape.of(3, 2));

@@ -13,6 +13,12 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Test support: tensors placed at an offset inside a larger buffer (so kernels are exercised on
  * views), weighted sums in fp64, and central finite differences against analytic gradients.
+ *
+ * <p>Tolerances: the forward runs in fp32, so a central difference with step h carries a rounding
+ * error of about ε₃₂·|L|/h (ε₃₂ ≈ 6e-8) plus a truncation error O(h²). Smooth ops use h = 1e-2 or
+ * 1e-3 and accept |fd − analytic| ≤ atol + rtol·|fd| with atol ~1e-4 and rtol 1e-3..3e-3, stated
+ * at each call. Linear ops (rotary, key offset, embedding) are checked exactly by the adjoint
+ * identity ⟨A x, y⟩ = ⟨x, Aᵀ y⟩ instead.
  */
 final class GradientCheck {
     private final Ops ops;
