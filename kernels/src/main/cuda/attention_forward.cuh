@@ -12,28 +12,34 @@
 
 namespace baton_attn {
 
-template <int kD, int kWarps>
+// Shared layout: stage b holds K at 2*b*kTileK and V right after it. The Q tile either has its
+// own space after both stages, or (kQInStage) borrows stage 1, which is free until the first
+// prefetch: 16 KiB less per block, so three 4-warp blocks fit one multiprocessor.
+template <int kD, int kWarps, bool kQInStage>
 struct ForwardTiles {
     static constexpr int kBM = 16 * kWarps;
     static constexpr int kBN = 64;
     static constexpr int kThreads = 32 * kWarps;
     static constexpr int kChunks = kD / 8;
     static constexpr int kTileK = kBN * kD * 2;  // bytes of one K (or V) tile
-    static constexpr int kSmem = kBM * kD * 2 + 4 * kTileK;
+    static constexpr int kTileQ = kBM * kD * 2;
+    static constexpr int kQOffset = kQInStage ? 2 * kTileK : 4 * kTileK;
+    static constexpr int kSmem = kQOffset + kTileQ > 4 * kTileK ? kQOffset + kTileQ : 4 * kTileK;
 };
 
-template <int kD, int kWarps>
+template <int kD, int kWarps, bool kQInStage>
 __device__ __forceinline__ void attention_forward_tiled(const bf16 *__restrict__ q, const bf16 *__restrict__ k,
                                                         const bf16 *__restrict__ v, const int *__restrict__ cu,
                                                         int ncu, int seq_scale, int seq, int groups, int window,
                                                         float scale, bf16 *__restrict__ out,
                                                         float *__restrict__ lse) {
-    using T = ForwardTiles<kD, kWarps>;
+    using T = ForwardTiles<kD, kWarps, kQInStage>;
     constexpr int kBM = T::kBM, kBN = T::kBN, kChunks = T::kChunks;
     extern __shared__ __align__(128) unsigned char smem[];
-    const uint32_t sQ = smem_addr(smem);
-    const uint32_t sK0 = sQ + kBM * kD * 2;
-    const uint32_t sV0 = sK0 + 2 * T::kTileK;
+    const uint32_t sK0 = smem_addr(smem);
+    const uint32_t sV0 = sK0 + T::kTileK;
+    constexpr int kStage = 2 * T::kTileK;
+    const uint32_t sQ = sK0 + T::kQOffset;
 
     const int warp = threadIdx.x >> 5, lane = threadIdx.x & 31;
     const int g = lane >> 2, t = lane & 3;
@@ -67,6 +73,7 @@ __device__ __forceinline__ void attention_forward_tiled(const bf16 *__restrict__
         ldsm_x4(sQ + swz<kChunks>(warp * 16 + (lane & 15), ks * 2 + (lane >> 4)), qf[ks][0], qf[ks][1], qf[ks][2],
                 qf[ks][3]);
     }
+    if (kQInStage) __syncthreads();  // every warp has its Q fragments before stage 1 is overwritten
 
     float o[kD / 8][4];
 #pragma unroll
@@ -76,10 +83,10 @@ __device__ __forceinline__ void attention_forward_tiled(const bf16 *__restrict__
 
     for (int blk = blk_lo; blk <= blk_hi; ++blk) {
         const int buf = (blk - blk_lo) & 1;
-        const uint32_t sK = sK0 + buf * T::kTileK, sV = sV0 + buf * T::kTileK;
+        const uint32_t sK = sK0 + buf * kStage, sV = sV0 + buf * kStage;
         if (blk < blk_hi) {
-            load_tile<kBN, kD, T::kThreads>(sK0 + (buf ^ 1) * T::kTileK, kh, ld, (blk + 1) * kBN, seq);
-            load_tile<kBN, kD, T::kThreads>(sV0 + (buf ^ 1) * T::kTileK, vh, ld, (blk + 1) * kBN, seq);
+            load_tile<kBN, kD, T::kThreads>(sK0 + (buf ^ 1) * kStage, kh, ld, (blk + 1) * kBN, seq);
+            load_tile<kBN, kD, T::kThreads>(sV0 + (buf ^ 1) * kStage, vh, ld, (blk + 1) * kBN, seq);
             cp_async_commit();
         }
         const int n0 = blk * kBN;
@@ -174,8 +181,10 @@ __device__ __forceinline__ void attention_forward_tiled(const bf16 *__restrict__
     l1 += __shfl_xor_sync(0xffffffffu, l1, 2);
     const float inv0 = 1.f / l0, inv1 = 1.f / l1;
 
-    // stage this warp's 16 output rows in its own rows of the Q tile, then 16-byte stores
-    unsigned char *tile = smem;
+    // stage this warp's 16 output rows in its own rows of the Q tile, then 16-byte stores (a
+    // borrowed Q tile may still be read as stage 1 by other warps' last step: wait for them)
+    if (kQInStage) __syncthreads();
+    unsigned char *tile = smem + T::kQOffset;
     const int lr0 = warp * 16 + g, lr1 = lr0 + 8;
 #pragma unroll
     for (int nt = 0; nt < kD / 8; ++nt) {

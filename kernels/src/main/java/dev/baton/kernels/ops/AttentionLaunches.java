@@ -34,8 +34,9 @@ public final class AttentionLaunches {
         return aligned && (s.dim() == 64 || s.dim() == 128);
     }
 
-    public static String forwardKernel(AttentionShape s, int warps) {
-        return warps == 0 ? "baton_attn_simple_fwd_d" + s.dim() : "baton_attn_fwd_d" + s.dim() + "_w" + warps;
+    public static String forwardKernel(AttentionShape s, int warps, boolean compact) {
+        return warps == 0 ? "baton_attn_simple_fwd_d" + s.dim()
+                : "baton_attn_fwd_d" + s.dim() + "_w" + warps + (compact ? "_compact" : "");
     }
 
     public static String backwardKernel(AttentionShape s, int warps) {
@@ -50,9 +51,14 @@ public final class AttentionLaunches {
         return "baton_attn_simple_bwd_k_d" + s.dim();
     }
 
-    /** Shared bytes of the tiled forward: the Q tile and two buffers each of K and V. */
-    public static int forwardSharedBytes(int dim, int warps) {
-        return (16 * requireTiled(warps) + 4 * FORWARD_KEYS) * dim * 2;
+    /**
+     * Shared bytes of the tiled forward: two stages of K and V tiles, and the Q tile after them,
+     * or, compact, in the second stage (which it fills, or overflows at 8 warps).
+     */
+    public static int forwardSharedBytes(int dim, int warps, boolean compact) {
+        int stage = 2 * FORWARD_KEYS * dim * 2;
+        int q = 16 * requireTiled(warps) * dim * 2;
+        return compact ? Math.max(2 * stage, stage + q) : 2 * stage + q;
     }
 
     /** Shared bytes of the tiled backward: K, V, two buffers of Q and dO, dS^T, lse and delta. */
@@ -63,13 +69,13 @@ public final class AttentionLaunches {
     }
 
     /** Forward: one block per 16·warps query rows and head; plain: one thread per row. */
-    public static LaunchShape forward(AttentionShape s, int warps) {
+    public static LaunchShape forward(AttentionShape s, int warps, boolean compact) {
         if (warps == 0) {
             return simple(s);
         }
         int rows = 16 * warps;
         return new LaunchShape(ceilDiv(s.seq(), rows), s.groups(), 1, 32 * warps, 1, 1,
-                forwardSharedBytes(s.dim(), warps));
+                forwardSharedBytes(s.dim(), warps, compact));
     }
 
     /** Tiled backward: one block per 16·warps keys and head. */

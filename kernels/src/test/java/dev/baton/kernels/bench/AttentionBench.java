@@ -25,20 +25,27 @@ import java.util.stream.Collectors;
  * benchmark, not a test): S = 49,152 tokens, 6 heads of 128, windows 384/896/1408, FineWeb-like
  * documents (log-normal lengths, median 600 tokens, sigma 1, cut at 2,048); the paired-head
  * layout (S doubled, 3 groups); and the evaluation forward (262,144 tokens, window 2,560).
- * TFLOP/s count only the visible (query, key) pairs. Median of 20 timed calls after 3 warm-ups,
- * two input sets in rotation.
+ * TFLOP/s count only the visible (query, key) pairs. Times are device time per call: the median
+ * of 10 samples of 10 back-to-back calls (so the host's launch cost, paid while the GPU works,
+ * stays out), two input sets in rotation; "1-call" is the median of single calls between two
+ * events, which adds the host's launch cost when the GPU waits for it.
  *
  * <p>Arguments: {@code [CU_FILE [CSV_FILE]]}: where to write the training layout's cu_seqlens
  * (for reference/bench/attention_bench.py, which times PyTorch on the same documents) and the
- * results as CSV.
+ * results as CSV; or {@code --profile}: one forward and one backward per variant at window 384
+ * and nothing else, for a profiler (ncu) to read.
  */
 public final class AttentionBench {
     private static final int S = 49_152;
     private static final int G = 6;
     private static final int D = 128;
     private static final float SCALE = 0.12f;
-    private static final int WARMUP = 3;
-    private static final int REPS = 20;
+    private static final int WARMUP = 5;
+    private static final int SAMPLES = 10;
+    private static final int BATCH = 10;
+    private static final AttentionTiling[] TILINGS = {
+        new AttentionTiling(4, 4, false), new AttentionTiling(4, 4, true),
+        new AttentionTiling(8, 8, false), new AttentionTiling(8, 8, true)};
 
     private AttentionBench() {
     }
@@ -52,6 +59,10 @@ public final class AttentionBench {
 
     public static void main(String[] args) throws IOException {
         int[] cu = DocumentLayouts.logNormal(2026, S, 600, 1.0, 2048);
+        if (args.length > 0 && args[0].equals("--profile")) {
+            profile(cu);
+            return;
+        }
         int[] evalCu = DocumentLayouts.logNormal(2027, 262_144, 600, 1.0, 1 << 30);
         if (args.length > 0) {
             Files.writeString(Path.of(args[0]), Arrays.stream(cu).mapToObj(Integer::toString)
@@ -65,25 +76,29 @@ public final class AttentionBench {
         }
         shapes.add(new Shape3("paired", cu, 2, G / 2, 768, true));
         shapes.add(new Shape3("eval", evalCu, 1, G, 2560, false));
-        AttentionTiling[] tilings = {AttentionTiling.DEFAULT, new AttentionTiling(8, 8)};
-        StringBuilder csv = new StringBuilder("shape,seq,groups,window,variant,pairs,fwd_ms,bwd_ms,fwd_tflops,bwd_tflops\n");
-        StringBuilder table = new StringBuilder(String.format("%-7s %6s %4s %-16s %9s %9s %9s %9s %9s%n", "shape",
-                "window", "keys", "variant", "fwd ms", "fwd TF/s", "bwd ms", "bwd TF/s", "fwd+bwd"));
+        StringBuilder csv = new StringBuilder(
+                "shape,seq,groups,window,variant,pairs,fwd_ms,bwd_ms,fwd_tflops,bwd_tflops,fwd_1call_ms,bwd_1call_ms\n");
+        StringBuilder table = new StringBuilder(String.format("%-7s %6s %4s %-17s %8s %8s %8s %8s %8s | %8s %8s%n",
+                "shape", "window", "keys", "variant", "fwd ms", "fwd TF/s", "bwd ms", "bwd TF/s", "fwd+bwd", "1-call f",
+                "1-call b"));
         try (CudaDevice device = CudaDevice.open(0); CudaStream stream = CudaStream.create()) {
             System.out.println("[attention-bench] " + device.properties().describe());
             for (Shape3 sh : shapes) {
                 AttentionWork work = AttentionWork.of(sh.cu(), sh.seqScale(), sh.window(), sh.groups(), D);
                 try (Buffers b = new Buffers(sh, stream)) {
-                    for (AttentionTiling t : tilings) {
+                    for (AttentionTiling t : TILINGS) {
                         try (CudaAttention attention = CudaAttention.load(device.properties(), t)) {
-                            double fwd = timeForward(attention, sh, b, stream);
-                            double bwd = sh.backward() ? timeBackward(attention, sh, b, stream) : Double.NaN;
-                            double ftf = work.forwardFlops() / (fwd * 1e-3) / 1e12;
-                            double btf = work.backwardFlops() / (bwd * 1e-3) / 1e12;
-                            table.append(String.format("%-7s %6d %4.0f %-16s %9.3f %9.1f %9.3f %9.1f %9.3f%n", sh.name(),
-                                    sh.window(), work.meanKeys(), t, fwd, ftf, bwd, btf, fwd + bwd));
-                            csv.append(String.format("%s,%d,%d,%d,%s,%d,%.4f,%.4f,%.1f,%.1f%n", sh.name(), sh.seq(),
-                                    sh.groups(), sh.window(), t, work.pairs(), fwd, bwd, ftf, btf));
+                            double[] fwd = timeForward(attention, sh, b, stream);
+                            double[] bwd = sh.backward() ? timeBackward(attention, sh, b, stream)
+                                    : new double[] {Double.NaN, Double.NaN};
+                            double ftf = work.forwardFlops() / (fwd[0] * 1e-3) / 1e12;
+                            double btf = work.backwardFlops() / (bwd[0] * 1e-3) / 1e12;
+                            table.append(String.format("%-7s %6d %4.0f %-17s %8.3f %8.1f %8.3f %8.1f %8.3f | %8.3f %8.3f%n",
+                                    sh.name(), sh.window(), work.meanKeys(), t, fwd[0], ftf, bwd[0], btf,
+                                    fwd[0] + bwd[0], fwd[1], bwd[1]));
+                            csv.append(String.format("%s,%d,%d,%d,%s,%d,%.4f,%.4f,%.1f,%.1f,%.4f,%.4f%n", sh.name(),
+                                    sh.seq(), sh.groups(), sh.window(), t, work.pairs(), fwd[0], bwd[0], ftf, btf,
+                                    fwd[1], bwd[1]));
                         }
                     }
                 }
@@ -173,32 +188,58 @@ public final class AttentionBench {
         return out;
     }
 
-    private static double timeForward(CudaAttention a, Shape3 sh, Buffers b, CudaStream stream) {
+    /** One forward and one backward per variant at window 384, no warm-up: for ncu. */
+    private static void profile(int[] cu) {
+        Shape3 sh = new Shape3("train", cu, 1, G, 384, true);
+        try (CudaDevice device = CudaDevice.open(0); CudaStream stream = CudaStream.create();
+             Buffers b = new Buffers(sh, stream)) {
+            for (AttentionTiling t : TILINGS) {
+                try (CudaAttention a = CudaAttention.load(device.properties(), t)) {
+                    a.forward(b.q[0], b.k[0], b.v[0], b.cu, 1, sh.window(), SCALE, b.out, b.lse, stream);
+                    a.backward(b.q[0], b.k[0], b.v[0], b.out, b.lse, b.dout, b.cu, 1, sh.window(), SCALE, b.dq, b.dk,
+                            b.dv, b.delta, stream);
+                    stream.synchronize();
+                }
+            }
+        }
+    }
+
+    private static double[] timeForward(CudaAttention a, Shape3 sh, Buffers b, CudaStream stream) {
         return median(stream, i -> a.forward(b.q[i % b.sets], b.k[i % b.sets], b.v[i % b.sets], b.cu, sh.seqScale(), sh.window(),
                 SCALE, b.out, b.lse, stream));
     }
 
-    private static double timeBackward(CudaAttention a, Shape3 sh, Buffers b, CudaStream stream) {
+    private static double[] timeBackward(CudaAttention a, Shape3 sh, Buffers b, CudaStream stream) {
         a.forward(b.q[0], b.k[0], b.v[0], b.cu, sh.seqScale(), sh.window(), SCALE, b.out, b.lse, stream);
         return median(stream, i -> a.backward(b.q[0], b.k[0], b.v[0], b.out, b.lse, b.dout, b.cu, sh.seqScale(),
                 sh.window(), SCALE, b.dq, b.dk, b.dv, b.delta, stream));
     }
 
-    private static double median(CudaStream stream, java.util.function.IntConsumer call) {
+    /** {median ms per call over batches of BATCH calls, median ms of single calls}. */
+    private static double[] median(CudaStream stream, java.util.function.IntConsumer call) {
         for (int i = 0; i < WARMUP; i++) {
             call.accept(i);
         }
-        double[] ms = new double[REPS];
+        double[] batched = new double[SAMPLES];
+        double[] single = new double[SAMPLES];
         try (CudaEvent start = CudaEvent.createTiming(); CudaEvent end = CudaEvent.createTiming()) {
-            for (int r = 0; r < REPS; r++) {
+            for (int r = 0; r < SAMPLES; r++) {
+                start.record(stream);
+                for (int i = 0; i < BATCH; i++) {
+                    call.accept(r * BATCH + i);
+                }
+                end.record(stream);
+                end.synchronize();
+                batched[r] = CudaEvent.elapsedMillis(start, end) / BATCH;
                 start.record(stream);
                 call.accept(r);
                 end.record(stream);
                 end.synchronize();
-                ms[r] = CudaEvent.elapsedMillis(start, end);
+                single[r] = CudaEvent.elapsedMillis(start, end);
             }
         }
-        Arrays.sort(ms);
-        return ms[REPS / 2];
+        Arrays.sort(batched);
+        Arrays.sort(single);
+        return new double[] {batched[SAMPLES / 2], single[SAMPLES / 2]};
     }
 }

@@ -38,7 +38,8 @@ class CudaAttentionGpuTest {
     private static final double TOL_LSE = 1e-3;
     private static final float SCALE = 0.12f;
     private static final AttentionTiling[] TILINGS = {
-        AttentionTiling.DEFAULT, new AttentionTiling(8, 8), AttentionTiling.SIMPLE};
+        new AttentionTiling(4, 4, true), new AttentionTiling(8, 8, true), new AttentionTiling(4, 4, false),
+        new AttentionTiling(8, 8, false), AttentionTiling.SIMPLE};
 
     private static GpuSession gpu;
     private static final Map<AttentionTiling, CudaAttention> ATTENTION = new HashMap<>();
@@ -251,7 +252,7 @@ class CudaAttentionGpuTest {
                  CudaTensor dv = upload(nan(n), qkv, DType.BF16);
                  CudaTensor delta = upload(nan(seq * 2), Shape.of(seq, 2), DType.F32)) {
                 cu.copyFromInts(cuHost, gpu.stream());
-                CudaAttention a = ATTENTION.get(AttentionTiling.DEFAULT);
+                CudaAttention a = ATTENTION.get(TILINGS[0]);
                 a.forward(q, k, v, cu, 1, window, SCALE, out, lse, gpu.stream());
                 assertArrayEquals(vh, out.toFloats(gpu.stream()), "out = v exactly");
                 a.backward(q, k, v, out, lse, dout, cu, 1, window, SCALE, dq, dk, dv, delta, gpu.stream());
@@ -271,7 +272,7 @@ class CudaAttentionGpuTest {
         Shape rows = Shape.of(p.seq(), c.groups());
         int n = p.q().length;
         int r = p.seq() * c.groups();
-        CudaAttention a = ATTENTION.get(AttentionTiling.DEFAULT);
+        CudaAttention a = ATTENTION.get(TILINGS[0]);
         try (CudaTensor q = upload(p.q(), qkv, DType.BF16); CudaTensor k = upload(p.k(), qkv, DType.BF16);
              CudaTensor v = upload(p.v(), qkv, DType.BF16); CudaTensor dout = upload(p.dout(), qkv, DType.BF16);
              CudaTensor cu = CudaTensor.allocate(Shape.of(c.cu().length), DType.I32);
