@@ -4,7 +4,7 @@
 // that dev.baton.kernels.ops.CudaAttention finds them by name; each tiled variant is one name
 // (head dimension, warps per block) so that the benchmark can time them side by side.
 //
-//   baton_attn_fwd_d{D}_w{W}[_compact]  tiled forward, grid (ceil(S / 16W), G), 32W threads
+//   baton_attn_fwd_d{D}_w{W}_m{M}  tiled forward, grid (ceil(S / 16MW), G), 32W threads
 //   baton_attn_bwd_pre            delta = rowsum(dout * out), and zeroes the fp32 dq accumulator
 //   baton_attn_bwd_d{D}_w{W}      tiled backward: dk, dv, and dq into the accumulator
 //   baton_attn_dq_convert         dq = bf16(scale * accumulator)
@@ -15,11 +15,11 @@
 
 using namespace baton_attn;
 
-#define BATON_ATTN_FWD(D, W, NAME, QSTAGE, BLOCKS)                                                                \
-    extern "C" __global__ void __launch_bounds__(32 * W, BLOCKS) baton_attn_fwd_d##D##_w##W##NAME(                \
+#define BATON_ATTN_FWD(D, W, MT)                                                                                  \
+    extern "C" __global__ void __launch_bounds__(32 * W) baton_attn_fwd_d##D##_w##W##_m##MT(                      \
         const bf16 *q, const bf16 *k, const bf16 *v, const int *cu, int ncu, int seq_scale, int seq, int groups, \
         int window, float scale, bf16 *out, float *lse) {                                                         \
-        attention_forward_tiled<D, W, QSTAGE>(q, k, v, cu, ncu, seq_scale, seq, groups, window, scale, out, lse); \
+        attention_forward_tiled<D, W, MT>(q, k, v, cu, ncu, seq_scale, seq, groups, window, scale, out, lse);    \
     }
 
 #define BATON_ATTN_BWD(D, W)                                                                                       \
@@ -31,14 +31,12 @@ using namespace baton_attn;
                                        dq_acc, dk, dv);                                                            \
     }
 
-BATON_ATTN_FWD(128, 4, , false, 1)
-BATON_ATTN_FWD(128, 8, , false, 1)
-BATON_ATTN_FWD(64, 4, , false, 1)
-BATON_ATTN_FWD(64, 8, , false, 1)
-BATON_ATTN_FWD(128, 4, _compact, true, 3)
-BATON_ATTN_FWD(128, 8, _compact, true, 1)
-BATON_ATTN_FWD(64, 4, _compact, true, 3)
-BATON_ATTN_FWD(64, 8, _compact, true, 1)
+BATON_ATTN_FWD(128, 4, 1)
+BATON_ATTN_FWD(128, 8, 1)
+BATON_ATTN_FWD(128, 4, 2)
+BATON_ATTN_FWD(64, 4, 1)
+BATON_ATTN_FWD(64, 8, 1)
+BATON_ATTN_FWD(64, 4, 2)
 BATON_ATTN_BWD(128, 4)
 BATON_ATTN_BWD(128, 8)
 BATON_ATTN_BWD(64, 4)

@@ -149,34 +149,39 @@ __device__ __forceinline__ void attention_backward_tiled(
             }
         }
 
+        // P^T and dS^T as bf16 A fragments (packed before the products, which frees the fp32
+        // tiles' registers), and dS^T to shared memory for the dQ product: rows are this warp's keys
+        uint32_t pa[kBM / 16][4], da[kBM / 16][4];
+        unsigned char *ds = smem + (sDs - sK);
+#pragma unroll
+        for (int kk = 0; kk < kBM / 16; ++kk) {
+            pa[kk][0] = pack_bf16(sc[2 * kk][0], sc[2 * kk][1]);
+            pa[kk][1] = pack_bf16(sc[2 * kk][2], sc[2 * kk][3]);
+            pa[kk][2] = pack_bf16(sc[2 * kk + 1][0], sc[2 * kk + 1][1]);
+            pa[kk][3] = pack_bf16(sc[2 * kk + 1][2], sc[2 * kk + 1][3]);
+            da[kk][0] = pack_bf16(dp[2 * kk][0], dp[2 * kk][1]);
+            da[kk][1] = pack_bf16(dp[2 * kk][2], dp[2 * kk][3]);
+            da[kk][2] = pack_bf16(dp[2 * kk + 1][0], dp[2 * kk + 1][1]);
+            da[kk][3] = pack_bf16(dp[2 * kk + 1][2], dp[2 * kk + 1][3]);
+            *reinterpret_cast<uint32_t *>(ds + swz<kBM / 8>(warp * 16 + g, 2 * kk) + 4 * t) = da[kk][0];
+            *reinterpret_cast<uint32_t *>(ds + swz<kBM / 8>(warp * 16 + g + 8, 2 * kk) + 4 * t) = da[kk][1];
+            *reinterpret_cast<uint32_t *>(ds + swz<kBM / 8>(warp * 16 + g, 2 * kk + 1) + 4 * t) = da[kk][2];
+            *reinterpret_cast<uint32_t *>(ds + swz<kBM / 8>(warp * 16 + g + 8, 2 * kk + 1) + 4 * t) = da[kk][3];
+        }
+
         // dV += P^T dO and dK += dS^T Q (the queries are the reduction dimension)
 #pragma unroll
         for (int kk = 0; kk < kBM / 16; ++kk) {
-            uint32_t pa[4], da[4];
-            pa[0] = pack_bf16(sc[2 * kk][0], sc[2 * kk][1]);
-            pa[1] = pack_bf16(sc[2 * kk][2], sc[2 * kk][3]);
-            pa[2] = pack_bf16(sc[2 * kk + 1][0], sc[2 * kk + 1][1]);
-            pa[3] = pack_bf16(sc[2 * kk + 1][2], sc[2 * kk + 1][3]);
-            da[0] = pack_bf16(dp[2 * kk][0], dp[2 * kk][1]);
-            da[1] = pack_bf16(dp[2 * kk][2], dp[2 * kk][3]);
-            da[2] = pack_bf16(dp[2 * kk + 1][0], dp[2 * kk + 1][1]);
-            da[3] = pack_bf16(dp[2 * kk + 1][2], dp[2 * kk + 1][3]);
-            // dS^T to shared memory for the dQ product: rows are this warp's keys
-            unsigned char *ds = smem + (sDs - sK);
-            *reinterpret_cast<uint32_t *>(ds + swz<kBM / 8>(warp * 16 + g, 2 * kk) + 4 * t) = da[0];
-            *reinterpret_cast<uint32_t *>(ds + swz<kBM / 8>(warp * 16 + g + 8, 2 * kk) + 4 * t) = da[1];
-            *reinterpret_cast<uint32_t *>(ds + swz<kBM / 8>(warp * 16 + g, 2 * kk + 1) + 4 * t) = da[2];
-            *reinterpret_cast<uint32_t *>(ds + swz<kBM / 8>(warp * 16 + g + 8, 2 * kk + 1) + 4 * t) = da[3];
 #pragma unroll
             for (int dpair = 0; dpair < kD / 16; ++dpair) {
                 const uint32_t brow = swz<kChunks>(kk * 16 + (lane & 15), dpair * 2 + (lane >> 4));
                 uint32_t b0, b1, b2, b3;
                 ldsm_x4_t(sO + brow, b0, b1, b2, b3);
-                mma16816(dva[2 * dpair], pa, b0, b1);
-                mma16816(dva[2 * dpair + 1], pa, b2, b3);
+                mma16816(dva[2 * dpair], pa[kk], b0, b1);
+                mma16816(dva[2 * dpair + 1], pa[kk], b2, b3);
                 ldsm_x4_t(sQ + brow, b0, b1, b2, b3);
-                mma16816(dka[2 * dpair], da, b0, b1);
-                mma16816(dka[2 * dpair + 1], da, b2, b3);
+                mma16816(dka[2 * dpair], da[kk], b0, b1);
+                mma16816(dka[2 * dpair + 1], da[kk], b2, b3);
             }
         }
         __syncthreads();

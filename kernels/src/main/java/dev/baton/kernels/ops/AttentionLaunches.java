@@ -34,9 +34,9 @@ public final class AttentionLaunches {
         return aligned && (s.dim() == 64 || s.dim() == 128);
     }
 
-    public static String forwardKernel(AttentionShape s, int warps, boolean compact) {
+    public static String forwardKernel(AttentionShape s, int warps, int rowTiles) {
         return warps == 0 ? "baton_attn_simple_fwd_d" + s.dim()
-                : "baton_attn_fwd_d" + s.dim() + "_w" + warps + (compact ? "_compact" : "");
+                : "baton_attn_fwd_d" + s.dim() + "_w" + warps + "_m" + rowTiles;
     }
 
     public static String backwardKernel(AttentionShape s, int warps) {
@@ -51,14 +51,9 @@ public final class AttentionLaunches {
         return "baton_attn_simple_bwd_k_d" + s.dim();
     }
 
-    /**
-     * Shared bytes of the tiled forward: two stages of K and V tiles, and the Q tile after them,
-     * or, compact, in the second stage (which it fills, or overflows at 8 warps).
-     */
-    public static int forwardSharedBytes(int dim, int warps, boolean compact) {
-        int stage = 2 * FORWARD_KEYS * dim * 2;
-        int q = 16 * requireTiled(warps) * dim * 2;
-        return compact ? Math.max(2 * stage, stage + q) : 2 * stage + q;
+    /** Shared bytes of the tiled forward: the Q tile and two stages of K and V tiles. */
+    public static int forwardSharedBytes(int dim, int warps, int rowTiles) {
+        return (16 * rowTiles * requireTiled(warps) + 4 * FORWARD_KEYS) * dim * 2;
     }
 
     /** Shared bytes of the tiled backward: K, V, two buffers of Q and dO, dS^T, lse and delta. */
@@ -68,14 +63,14 @@ public final class AttentionLaunches {
                 + 4 * BACKWARD_QUERIES * 4;
     }
 
-    /** Forward: one block per 16·warps query rows and head; plain: one thread per row. */
-    public static LaunchShape forward(AttentionShape s, int warps, boolean compact) {
+    /** Forward: one block per 16·rowTiles·warps query rows and head; plain: one thread per row. */
+    public static LaunchShape forward(AttentionShape s, int warps, int rowTiles) {
         if (warps == 0) {
             return simple(s);
         }
-        int rows = 16 * warps;
+        int rows = 16 * rowTiles * warps;
         return new LaunchShape(ceilDiv(s.seq(), rows), s.groups(), 1, 32 * warps, 1, 1,
-                forwardSharedBytes(s.dim(), warps, compact));
+                forwardSharedBytes(s.dim(), warps, rowTiles));
     }
 
     /** Tiled backward: one block per 16·warps keys and head. */

@@ -66,10 +66,10 @@ public final class CudaAttention implements AutoCloseable {
             return;
         }
         int warps = AttentionLaunches.forwardWarps(s, tiling, aligned(q, k, v, out));
-        boolean compact = tiling.compactForward();
-        int shared = warps == 0 ? 0 : AttentionLaunches.forwardSharedBytes(s.dim(), warps, compact);
-        kernel(AttentionLaunches.forwardKernel(s, warps, compact), shared)
-                .launch(AttentionLaunches.forward(s, warps, compact), stream, KernelArgs.of()
+        int tiles = tiling.forwardRowTiles();
+        int shared = warps == 0 ? 0 : AttentionLaunches.forwardSharedBytes(s.dim(), warps, tiles);
+        kernel(AttentionLaunches.forwardKernel(s, warps, tiles), shared)
+                .launch(AttentionLaunches.forward(s, warps, tiles), stream, KernelArgs.of()
                         .pointer(q.address()).pointer(k.address()).pointer(v.address())
                         .pointer(cuSeqlens.address()).i32(s.cuEntries()).i32(s.seqScale()).i32(s.seq())
                         .i32(s.groups()).i32(s.window()).f32(scale)

@@ -44,8 +44,7 @@ public final class AttentionBench {
     private static final int SAMPLES = 10;
     private static final int BATCH = 10;
     private static final AttentionTiling[] TILINGS = {
-        new AttentionTiling(4, 4, false), new AttentionTiling(4, 4, true),
-        new AttentionTiling(8, 8, false), new AttentionTiling(8, 8, true)};
+        new AttentionTiling(4, 4, 1), new AttentionTiling(4, 4, 2), new AttentionTiling(8, 8, 1)};
 
     private AttentionBench() {
     }

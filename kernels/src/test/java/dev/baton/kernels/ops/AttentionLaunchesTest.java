@@ -49,13 +49,12 @@ class AttentionLaunchesTest {
         AttentionShape s = forward(49_152, 6, 128, 1, 896);
         assertEquals(new AttentionShape(49_152, 6, 128, 5, 1, 896), s);
         int fw = AttentionLaunches.forwardWarps(s, AttentionTiling.DEFAULT, true);
-        assertEquals("baton_attn_fwd_d128_w4_compact", AttentionLaunches.forwardKernel(s, fw, true));
-        // 64 query rows per block: 768 x 6 blocks of 128 threads, 2 x (K, V) tiles of 64 rows, and
-        // the Q tile in the second stage (compact) or after it
-        assertEquals(new LaunchShape(768, 6, 1, 128, 1, 1, 256 * 256), AttentionLaunches.forward(s, fw, true));
-        assertEquals((64 + 256) * 256, AttentionLaunches.forwardSharedBytes(128, 4, false));
-        assertEquals(256 * 256, AttentionLaunches.forwardSharedBytes(128, 8, true), "Q of 128 rows fills stage 2");
-        assertEquals((128 + 256) * 128, AttentionLaunches.forwardSharedBytes(64, 8, false));
+        assertEquals("baton_attn_fwd_d128_w4_m2", AttentionLaunches.forwardKernel(s, fw, 2));
+        // 4 warps of 2 x 16 query rows: 384 x 6 blocks of 128 threads; a Q tile of 128 rows and
+        // two stages of (K, V) tiles of 64 rows, 256 bytes a row
+        assertEquals(new LaunchShape(384, 6, 1, 128, 1, 1, (128 + 256) * 256), AttentionLaunches.forward(s, fw, 2));
+        assertEquals(new LaunchShape(768, 6, 1, 128, 1, 1, (64 + 256) * 256), AttentionLaunches.forward(s, 4, 1));
+        assertEquals((128 + 256) * 128, AttentionLaunches.forwardSharedBytes(64, 8, 1));
         assertEquals("baton_attn_bwd_d128_w8", AttentionLaunches.backwardKernel(s, 8));
         // 128 keys per block: K, V (2 x 32 KiB), Q and dO double-buffered (64 KiB), dS^T 16 KiB, lse/delta 1 KiB
         LaunchShape b8 = AttentionLaunches.backward(s, 8);
@@ -75,13 +74,13 @@ class AttentionLaunchesTest {
     void smallHeadsAndUnalignedRowsTakeThePlainKernels() {
         AttentionShape d16 = forward(1000, 2, 16, 1, 64);
         assertEquals(0, AttentionLaunches.forwardWarps(d16, AttentionTiling.DEFAULT, true));
-        assertEquals("baton_attn_simple_fwd_d16", AttentionLaunches.forwardKernel(d16, 0, true));
+        assertEquals("baton_attn_simple_fwd_d16", AttentionLaunches.forwardKernel(d16, 0, 1));
         assertEquals("baton_attn_simple_bwd_q_d16", AttentionLaunches.simpleQueryKernel(d16));
-        assertEquals(LaunchShape.linear(16, 128), AttentionLaunches.forward(d16, 0, false), "2000 rows, 128 per block");
+        assertEquals(LaunchShape.linear(16, 128), AttentionLaunches.forward(d16, 0, 1), "2000 rows, 128 per block");
         AttentionShape d128 = forward(1000, 2, 128, 1, 64);
         assertEquals(0, AttentionLaunches.backwardWarps(d128, AttentionTiling.DEFAULT, false));
         assertEquals(0, AttentionLaunches.backwardWarps(d128, AttentionTiling.SIMPLE, true));
-        assertEquals(8, AttentionLaunches.backwardWarps(d128, new AttentionTiling(4, 8, false), true));
+        assertEquals(8, AttentionLaunches.backwardWarps(d128, new AttentionTiling(4, 8, 1), true));
     }
 
     @Test
@@ -117,6 +116,7 @@ class AttentionLaunchesTest {
         e = assertThrows(IllegalArgumentException.class, () -> AttentionShape.backward(q, q, q, q, lse, q, cu, 1, 10,
                 q, q, bf(100, 2, 127), lse));
         assertTrue(e.getMessage().contains("dv must be BF16"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> new AttentionTiling(6, 4, false));
+        assertThrows(IllegalArgumentException.class, () -> new AttentionTiling(6, 4, 1));
+        assertThrows(IllegalArgumentException.class, () -> new AttentionTiling(8, 4, 2), "no 8-warp 2-tile build");
     }
 }

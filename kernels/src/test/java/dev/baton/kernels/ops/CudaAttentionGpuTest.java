@@ -38,8 +38,8 @@ class CudaAttentionGpuTest {
     private static final double TOL_LSE = 1e-3;
     private static final float SCALE = 0.12f;
     private static final AttentionTiling[] TILINGS = {
-        new AttentionTiling(4, 4, true), new AttentionTiling(8, 8, true), new AttentionTiling(4, 4, false),
-        new AttentionTiling(8, 8, false), AttentionTiling.SIMPLE};
+        new AttentionTiling(4, 4, 2), new AttentionTiling(4, 8, 1), new AttentionTiling(8, 4, 1),
+        AttentionTiling.SIMPLE};
 
     private static GpuSession gpu;
     private static final Map<AttentionTiling, CudaAttention> ATTENTION = new HashMap<>();
