@@ -137,7 +137,7 @@ __device__ __forceinline__ void attention_backward_tiled(
 #pragma unroll
             for (int e = 0; e < 4; ++e) {
                 const int col = nt * 8 + 2 * t + (e & 1);
-                float p = exp2f(sc[nt][e] * sl2 - lt[col] * kLog2e);
+                float p = fast_exp2(fmaf(sc[nt][e], sl2, -lt[col] * kLog2e));
                 if (masked) {
                     const int s = m0 + col;
                     const int key = e < 2 ? k0 : k1;

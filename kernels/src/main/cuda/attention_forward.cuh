@@ -165,16 +165,16 @@ __device__ __forceinline__ void attention_forward_tiled(const bf16 *__restrict__
             // a row with nothing visible yet keeps max -inf: subtract 0 instead (exp2(-inf) = 0)
             const float base0 = nm0 == -INFINITY ? 0.f : nm0;
             const float base1 = nm1 == -INFINITY ? 0.f : nm1;
-            const float a0 = exp2f(mx[mt][0] - base0), a1 = exp2f(mx[mt][1] - base1);
+            const float a0 = fast_exp2(mx[mt][0] - base0), a1 = fast_exp2(mx[mt][1] - base1);
             mx[mt][0] = nm0;
             mx[mt][1] = nm1;
             float s0 = 0.f, s1 = 0.f;
 #pragma unroll
             for (int nt = 0; nt < kBN / 8; ++nt) {
-                sc[mt][nt][0] = exp2f(sc[mt][nt][0] - base0);
-                sc[mt][nt][1] = exp2f(sc[mt][nt][1] - base0);
-                sc[mt][nt][2] = exp2f(sc[mt][nt][2] - base1);
-                sc[mt][nt][3] = exp2f(sc[mt][nt][3] - base1);
+                sc[mt][nt][0] = fast_exp2(sc[mt][nt][0] - base0);
+                sc[mt][nt][1] = fast_exp2(sc[mt][nt][1] - base0);
+                sc[mt][nt][2] = fast_exp2(sc[mt][nt][2] - base1);
+                sc[mt][nt][3] = fast_exp2(sc[mt][nt][3] - base1);
                 s0 += sc[mt][nt][0] + sc[mt][nt][1];
                 s1 += sc[mt][nt][2] + sc[mt][nt][3];
             }
