@@ -44,11 +44,6 @@ public final class CudaAttention implements AutoCloseable {
         return new CudaAttention(CudaModule.load("attention", device), device, tiling);
     }
 
-    /** The same module and device with another tiling (shares nothing mutable: a new accumulator). */
-    public CudaAttention withTiling(AttentionTiling other) {
-        return load(device, other);
-    }
-
     public AttentionTiling tiling() {
         return tiling;
     }
