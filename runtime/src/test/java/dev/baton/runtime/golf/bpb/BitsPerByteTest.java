@@ -5,8 +5,6 @@ import dev.baton.runtime.tokenizer.sentencepiece.SentencePieceModel;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -35,12 +33,10 @@ class BitsPerByteTest {
 
     /** A model that is uniform over V tokens loses ln V on every token: bpb = (ln V / ln 2) * tokens / bytes. */
     @Test
-    @SuppressWarnings("unchecked")
     void aUniformModelScoresTheClosedForm() {
         SentencePieceModel sp = ByteTablesTest.GOLF;
         ByteTables t = ByteTables.of(sp);
-        String text = (String) ((List<Map<String, Object>>) PythonReference.model(PythonReference.GOLF_MODEL).get("cases"))
-                .get(0).get("text");
+        String text = PythonReference.longText();
         int[] ids = sp.encode(text);
         int[] seq = new int[ids.length + 1];
         seq[0] = sp.bosId();

@@ -84,7 +84,7 @@ class ByteTablesTest {
             assertEquals(lead.get(id), t.hasLeadingSpace(id), "has_leading_space of " + id);
             assertEquals(boundary.get(id), t.isBoundary(id), "is_boundary of " + id);
         }
-        for (Map<String, Object> c : (List<Map<String, Object>>) ref.get("cases")) {
+        for (Map<String, Object> c : PythonReference.cases(name)) {
             int[] ids = PythonReference.ints(c.get("ids"));
             int[] doc = new int[ids.length + 1];
             doc[0] = sp.bosId();
@@ -96,10 +96,9 @@ class ByteTablesTest {
 
     /** With the golf recipe the counted bytes are exactly the UTF-8 bytes of the decoded document. */
     @Test
-    @SuppressWarnings("unchecked")
     void countedBytesAreTheDecodedTextsBytes() {
         ByteTables t = ByteTables.of(GOLF);
-        for (Map<String, Object> c : (List<Map<String, Object>>) PythonReference.model(PythonReference.GOLF_MODEL).get("cases")) {
+        for (Map<String, Object> c : PythonReference.cases(PythonReference.GOLF_MODEL)) {
             int[] doc = GOLF.encode("x" + c.get("text")); // "x": never empty
             int[] withBos = new int[doc.length + 1];
             withBos[0] = BOS;

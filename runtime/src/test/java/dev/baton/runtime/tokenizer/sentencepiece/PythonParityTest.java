@@ -27,11 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class PythonParityTest {
     @ParameterizedTest
     @ValueSource(strings = {PythonReference.GOLF_MODEL, PythonReference.IDENTITY_MODEL})
-    @SuppressWarnings("unchecked")
     void everyCaseEncodesDecodesAndNormalisesAsPython(String name) {
         SentencePieceModel sp = SentencePieceModel.parse(PythonReference.modelBytes(name));
-        Map<String, Object> ref = PythonReference.model(name);
-        List<Map<String, Object>> cases = (List<Map<String, Object>>) ref.get("cases");
+        List<Map<String, Object>> cases = PythonReference.cases(name);
         assertTrue(cases.size() > 30);
         int checked = 0;
         for (Map<String, Object> c : cases) {
@@ -54,8 +52,7 @@ class PythonParityTest {
     @Test
     void theLongTestTextHitsByteFallbackAndCollapsesWhitespace() {
         SentencePieceModel sp = SentencePieceModel.parse(PythonReference.modelBytes(PythonReference.GOLF_MODEL));
-        String text = (String) ((List<Map<String, Object>>) (List<?>) PythonReference.model(PythonReference.GOLF_MODEL)
-                .get("cases")).get(0).get("text");
+        String text = PythonReference.longText();
         int[] ids = sp.encode(text);
         long bytePieces = Arrays.stream(ids).filter(sp::isByte).count();
         assertTrue(bytePieces > 200, "CJK, emoji and digits fall back to bytes: " + bytePieces);

@@ -61,6 +61,17 @@ public final class PythonReference {
         return models().stream().filter(m -> name.equals(m.get("model"))).findFirst().orElseThrow();
     }
 
+    /** The cases of one model: maps with text, ids, pieces, decoded, counted_bytes and normalized. */
+    @SuppressWarnings("unchecked")
+    public static List<Map<String, Object>> cases(String name) {
+        return (List<Map<String, Object>>) model(name).get("cases");
+    }
+
+    /** The few-KB test text (the first case). */
+    public static String longText() {
+        return (String) cases(GOLF_MODEL).get(0).get("text");
+    }
+
     public static int[] ints(Object jsonList) {
         return ((List<?>) jsonList).stream().mapToInt(o -> ((Number) o).intValue()).toArray();
     }
