@@ -155,7 +155,11 @@ public final class SafetensorsFile implements AutoCloseable {
                 }
                 entries.put(e.getKey(), new Entry(shape, b, en));
             }
-            return new SafetensorsFile(file, ch, dataStart, entries, Collections.unmodifiableMap(meta));
+            // the JSON parser forgets key order: list tensors in file order instead
+            Map<String, Entry> ordered = new LinkedHashMap<>();
+            entries.entrySet().stream().sorted(java.util.Comparator.comparingLong((Map.Entry<String, Entry> x) -> x.getValue().begin())
+                    .thenComparing(Map.Entry::getKey)).forEach(x -> ordered.put(x.getKey(), x.getValue()));
+            return new SafetensorsFile(file, ch, dataStart, ordered, Collections.unmodifiableMap(meta));
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;

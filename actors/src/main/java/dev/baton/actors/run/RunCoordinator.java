@@ -341,7 +341,8 @@ public final class RunCoordinator {
     private Behavior<Command> endRun() {
         boolean completed = nextStep >= settings.steps();
         RunResult r = new RunResult(completed ? RunResult.Status.COMPLETED : RunResult.Status.STOPPED, nextStep,
-                completed ? "" : "stopped on request after step " + (nextStep - 1), lastCheckpoint);
+                completed ? "" : nextStep == 0 ? "stopped on request before the first step"
+                        : "stopped on request after step " + (nextStep - 1), lastCheckpoint);
         for (ActorRef<WorkerCommand> w : workers) {
             w.tell(new WorkerCommand.Stop(false));
         }

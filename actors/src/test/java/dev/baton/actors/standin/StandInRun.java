@@ -29,15 +29,19 @@ public final class StandInRun {
                           List<StepReport> reports, List<Path> checkpoints, List<String> notices, StandInFactory factory) {
     }
 
+    /** A run in progress, for code that acts on it while it goes. */
+    public record Live(TrainingRun run, List<StepReport> reports) {
+    }
+
     private StandInRun() {
     }
 
     public static Outcome run(RunSettings settings, StandInConfig config) {
-        return run(settings, config, run -> { });
+        return run(settings, config, live -> { });
     }
 
     /** Runs to the end (30 s at most); {@code during} may act on the run while it goes (e.g. stop it). */
-    public static Outcome run(RunSettings settings, StandInConfig config, Consumer<TrainingRun> during) {
+    public static Outcome run(RunSettings settings, StandInConfig config, Consumer<Live> during) {
         StandInFactory factory = new StandInFactory(config);
         StandInData data = new StandInData(24, 16, config.vocab());
         Workload w = new Workload(factory, data, StandInFactory.table(), TiedPair.record(), StepSchedule.oddAdamSteps(SPLIT));
@@ -72,7 +76,7 @@ public final class StandInRun {
         };
         RunResult result;
         try (TrainingRun run = TrainingRun.start(settings, w, listener)) {
-            during.accept(run);
+            during.accept(new Live(run, reports));
             result = run.await(Duration.ofSeconds(30));
         }
         Map<String, float[]> weights = new LinkedHashMap<>();
