@@ -1,5 +1,7 @@
 package dev.baton.actors.plan;
 
+import dev.baton.runtime.optim.ShardSlice;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -10,11 +12,11 @@ import java.util.Map;
  * Which rank owns which matrices or rows of every sharded parameter, for a world of W ranks.
  * Pure and immutable; computed from the parameters' layouts and W, never hard-coded for 8.
  *
- * <p>The split rule, for any parameter: rank r owns units {@code [floor(r*n/W), floor((r+1)*n/W))}
- * of its n units. When W divides n this is the record's even contiguous chunks (attention 40/8 =
- * 5 matrices per rank, value embeddings 50304/8 = 6288 rows); otherwise the ranks' counts differ
- * by at most one (attention 40 over 3 ranks: 13, 13, 14) and a rank may own nothing (6 rows over
- * 8 ranks). Uneven row splits are not padded: the in-process collectives take any partition,
+ * <p>The split rule, for any parameter: contiguous ranges in rank order, the first {@code n mod W}
+ * ranks taking one unit more ({@link ShardSlice#even}, the optimizer's own rule). When W divides
+ * n this is the record's even chunks (attention 40/8 = 5 matrices per rank, value embeddings
+ * 50304/8 = 6288 rows); otherwise counts differ by at most one (attention 40 over 3 ranks: 14,
+ * 13, 13) and a rank may own nothing (6 rows over 8 ranks: the last two own none). Uneven row splits are not padded: the in-process collectives take any partition,
  * and an NCCL backend runs an uneven partition as grouped reduce/broadcast calls.
  *
  * <p>Padded banks (the MLP bank, {@code padUnit} > 0) must split evenly, as in the record, so that
@@ -56,13 +58,21 @@ public final class ShardPlan {
         return new ShardPlan(world, map);
     }
 
-    /** The balanced split of {@code units} over {@code world} ranks, in rank order. */
+    /** The balanced split of {@code units} over {@code world} ranks, in rank order (the optimizer's {@link ShardSlice#even}). */
     public static List<ShardRange> split(int units, int world) {
         List<ShardRange> out = new ArrayList<>(world);
         for (int r = 0; r < world; r++) {
-            out.add(new ShardRange((int) ((long) r * units / world), (int) ((long) (r + 1) * units / world)));
+            ShardSlice s = ShardSlice.even(units, world, r);
+            out.add(new ShardRange(s.start(), s.end()));
         }
         return out;
+    }
+
+    /** The optimizer's view of the units {@code rank} owns of {@code name}. */
+    public ShardSlice slice(String name, int rank) {
+        ParamShards s = param(name);
+        ShardRange r = s.owned(rank);
+        return new ShardSlice(r.start(), r.count(), s.layout().units());
     }
 
     /**

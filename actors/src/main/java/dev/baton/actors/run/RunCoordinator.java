@@ -109,8 +109,8 @@ public final class RunCoordinator {
         CheckpointIndex resumeIndex = null;
         try {
             plan = ShardPlan.of(workload.work().layouts(world), world);
-            ScheduleOrders orders = settings.orders() != null ? settings.orders() : ScheduleOrders.tableOrder(workload.table());
-            planner = new StepPlanner(workload.table(), orders, plan, workload.tie(), workload.schedule());
+            ScheduleOrders orders = settings.orders() != null ? settings.orders() : ScheduleOrders.of(workload.table());
+            planner = new StepPlanner(workload.table(), orders, plan, workload.schedule());
             if (settings.checkpointDir() != null) {
                 store = new CheckpointStore(settings.checkpointDir(), settings.keepCheckpoints());
             }
@@ -129,7 +129,7 @@ public final class RunCoordinator {
         ActorRef<WorkerReply> replies = ctx.messageAdapter(WorkerReply.class, FromWorker::new);
         for (int r = 0; r < world; r++) {
             WorkerSetup setup = new WorkerSetup(r, backend.deviceName(r), plan, workload.work(), collectives.communicator(r),
-                    backend.streams(settings), recorder, workload.tie(), settings.waitTimeout(), replies);
+                    backend.streams(settings), recorder, workload.table().tie().orElse(null), settings.waitTimeout(), replies);
             ActorRef<WorkerCommand> w = ctx.spawn(DeviceWorker.create(setup), "worker-" + r,
                     DispatcherSelector.fromConfig("baton-worker-dispatcher"));
             ctx.watch(w);

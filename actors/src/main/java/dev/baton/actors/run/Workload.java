@@ -1,20 +1,15 @@
 package dev.baton.actors.run;
 
-import dev.baton.actors.scheduler.ParamEntry;
 import dev.baton.actors.work.BatchSource;
 import dev.baton.actors.work.StepSchedule;
-import dev.baton.actors.work.TiedPair;
 import dev.baton.actors.work.WorkFactory;
-
-import java.util.List;
+import dev.baton.runtime.optim.ParamTable;
 
 /**
- * What a run trains: the per-device work, the data, the param table (in the record's scatter
- * order), the tied pair (null if none) and the step schedule. The lead plugs the real model,
- * optimizer and loader in here; tests plug a stand-in.
+ * What a run trains: the per-device work, the data, the param table (labels = the parameter
+ * names of the work's layouts; its scatter and work orders are the defaults, its tie is the
+ * run's) and the step schedule. The lead plugs the real model, optimizer and loader in here
+ * (see {@code dev.baton.actors.training}); tests plug a stand-in.
  */
-public record Workload(WorkFactory work, BatchSource data, List<ParamEntry> table, TiedPair tie, StepSchedule schedule) {
-    public Workload {
-        table = List.copyOf(table);
-    }
+public record Workload(WorkFactory work, BatchSource data, ParamTable table, StepSchedule schedule) {
 }

@@ -4,16 +4,16 @@ import dev.baton.actors.plan.ShardPlan;
 import dev.baton.actors.stream.CommandKind;
 import dev.baton.actors.work.StepContext;
 import dev.baton.actors.work.StepSchedule;
-import dev.baton.actors.work.TiedPair;
 import dev.baton.actors.worker.WorkerCommand;
+import dev.baton.runtime.optim.Comms;
+import dev.baton.runtime.optim.EmbeddingTie;
+import dev.baton.runtime.optim.ParamEntry;
+import dev.baton.runtime.optim.ParamTable;
 
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The plan of one step as the list of commands every worker receives, identical for all ranks:
@@ -26,37 +26,43 @@ import java.util.stream.Collectors;
  * gradient is folded into the head's before the head's reduce-scatter.
  */
 public final class StepPlanner {
-    private final List<ParamEntry> table;
-    private final Map<String, ParamEntry> byName;
+    private final ParamTable table;
     private final ScheduleOrders orders;
     private final ShardPlan plan;
-    private final TiedPair tie;
+    private final EmbeddingTie tie;
     private final StepSchedule schedule;
 
-    public StepPlanner(List<ParamEntry> table, ScheduleOrders orders, ShardPlan plan, TiedPair tie, StepSchedule schedule) {
-        this.table = List.copyOf(table);
-        this.byName = table.stream().collect(Collectors.toMap(ParamEntry::name, Function.identity()));
+    /**
+     * @param table    the param table (labels = the shard plan's parameter names)
+     * @param orders   orders and groups overriding the table's
+     */
+    public StepPlanner(ParamTable table, ScheduleOrders orders, ShardPlan plan, StepSchedule schedule) {
+        this.table = orders.applyTo(table);
         this.orders = orders;
         this.plan = plan;
-        this.tie = tie;
+        this.tie = table.tie().orElse(null);
         this.schedule = schedule;
-        orders.validate(table);
-        for (ParamEntry e : table) {
-            if (!plan.contains(e.name())) {
-                throw new IllegalArgumentException("param table names '" + e.name() + "' but the model has no such parameter; it has "
-                        + plan.params().keySet());
+        List<String> problems = new ArrayList<>();
+        for (ParamEntry e : this.table.inScatterOrder()) {
+            if (!plan.contains(e.label())) {
+                problems.add("label " + e.label() + " has no parameter in the shard plan");
+            } else if ((e.comms() == Comms.SHARDED) != plan.param(e.label()).sharded()) {
+                problems.add(e.label() + " is " + e.comms() + " in the param table but "
+                        + (plan.param(e.label()).sharded() ? "sharded" : "replicated") + " in the shard plan");
             }
         }
-        if (table.size() != plan.params().size()) {
-            List<String> missing = new ArrayList<>(plan.params().keySet());
-            missing.removeAll(byName.keySet());
-            throw new IllegalArgumentException("the param table misses model parameters " + missing);
+        for (String p : plan.params().keySet()) {
+            if (this.table.scatterOrder().stream().noneMatch(p::equals)) {
+                problems.add("parameter " + p + " has no param table entry");
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("the param table and the shard plan disagree: " + String.join("; ", problems));
         }
         if (tie != null) {
-            for (String p : List.of(tie.embed(), tie.head())) {
-                ParamEntry e = byName.get(p);
-                if (e == null || e.optimizer() != OptimizerKind.ADAM || !plan.param(p).sharded()) {
-                    throw new IllegalArgumentException("tied parameter '" + p + "' must be a sharded Adam parameter of the table");
+            for (String p : List.of(tie.embedLabel(), tie.headLabel())) {
+                if (!plan.param(p).sharded()) {
+                    throw new IllegalArgumentException("tied parameter " + p + " must be sharded");
                 }
             }
             if (schedule.splitStep() >= 0 && !schedule.adamStep(schedule.splitStep())) {
@@ -66,13 +72,14 @@ public final class StepPlanner {
         }
     }
 
+    /** The orders in effect (the table's where the configuration left them empty). */
     public ScheduleOrders orders() {
-        return orders;
+        return new ScheduleOrders(table.scatterOrder(), table.workOrder(), orders.groups());
     }
 
     /** The same planner with other orders (validated). */
     public StepPlanner withOrders(ScheduleOrders other) {
-        return new StepPlanner(table, other, plan, tie, schedule);
+        return new StepPlanner(table, other, plan, schedule);
     }
 
     /** The context of {@code step} with {@code microSteps} accumulation steps. */
@@ -89,13 +96,13 @@ public final class StepPlanner {
             out.add(new WorkerCommand.CombineTied());
         }
         Set<String> launched = new HashSet<>();
-        for (String p : orders.paramOrder()) {
+        for (String p : table.scatterOrder()) {
             if (!active(p, ctx) || launched.contains(p)) {
                 continue;
             }
             List<WorkerCommand.PlannedCollective> group = new ArrayList<>();
             List<String> members = orders.groupOf(p);
-            for (String q : orders.paramOrder()) {
+            for (String q : table.scatterOrder()) {
                 if (members.contains(q) && active(q, ctx)) {
                     launched.add(q);
                     group.add(new WorkerCommand.PlannedCollective(q,
@@ -104,7 +111,7 @@ public final class StepPlanner {
             }
             out.add(new WorkerCommand.LaunchCollective(group));
         }
-        for (String p : orders.workOrder()) {
+        for (String p : table.workOrder()) {
             if (!active(p, ctx)) {
                 continue;
             }
@@ -120,9 +127,9 @@ public final class StepPlanner {
             out.add(new WorkerCommand.Untie());
         }
         List<String> consumed = new ArrayList<>();
-        for (ParamEntry e : table) {
-            if (active(e.name(), ctx) || (combine && e.name().equals(tie.embed()))) {
-                consumed.add(e.name());
+        for (String p : table.scatterOrder()) {
+            if (active(p, ctx) || (combine && p.equals(tie.embedLabel()))) {
+                consumed.add(p);
             }
         }
         out.add(new WorkerCommand.ClearGradients(consumed));
@@ -130,13 +137,12 @@ public final class StepPlanner {
         return out;
     }
 
-    /** True when {@code param}'s gradient is reduced and applied at this step. */
-    public boolean active(String param, StepContext ctx) {
-        ParamEntry e = byName.get(param);
-        if (e.optimizer() == OptimizerKind.ADAM && !ctx.adamStep()) {
+    /** True when {@code label}'s gradient is reduced and applied at this step. */
+    public boolean active(String label, StepContext ctx) {
+        if (table.entry(label).isAdam() && !ctx.adamStep()) {
             return false;
         }
-        return !(ctx.tied() && tie != null && param.equals(tie.embed()));
+        return !(ctx.tied() && tie != null && label.equals(tie.embedLabel()));
     }
 
     /**

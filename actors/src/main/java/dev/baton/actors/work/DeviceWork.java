@@ -3,6 +3,7 @@ package dev.baton.actors.work;
 import dev.baton.actors.plan.ShardRange;
 import dev.baton.runtime.data.Batch;
 import dev.baton.runtime.ops.Ops;
+import dev.baton.runtime.optim.EmbeddingTie;
 import dev.baton.runtime.tensor.Tensor;
 
 import java.util.List;
@@ -51,10 +52,10 @@ public interface DeviceWork extends AutoCloseable {
     void clearGradient(String param);
 
     /** While tied: {@code head.grad += embed.grad^T}, on the local (unreduced) gradients. */
-    void combineTiedGradients(TiedPair pair);
+    void combineTiedGradients(EmbeddingTie pair);
 
     /** While tied, after the head's all-gather: {@code embed := head^T}. */
-    void copyTiedWeights(TiedPair pair);
+    void copyTiedWeights(EmbeddingTie pair);
 
     /** This rank's optimizer state of {@code param}, for checkpoints and the untie. */
     List<OptimizerState> optimizerState(String param);
@@ -64,7 +65,7 @@ public interface DeviceWork extends AutoCloseable {
      * under each state's name, becomes the embedding's state transposed; the rank keeps the
      * {@code embedOwned} rows. The embedding's step counters copy the head's.
      */
-    void untie(TiedPair pair, Map<String, Tensor> wholeHeadState, ShardRange embedOwned);
+    void untie(EmbeddingTie pair, Map<String, Tensor> wholeHeadState, ShardRange embedOwned);
 
     /** Evaluation loss of one batch (no gradients). */
     EvalResult evaluate(Batch batch);

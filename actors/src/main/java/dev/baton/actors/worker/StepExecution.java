@@ -14,7 +14,7 @@ import dev.baton.actors.stream.Stream;
 import dev.baton.actors.work.DeviceWork;
 import dev.baton.actors.work.OptimizerState;
 import dev.baton.actors.work.StepContext;
-import dev.baton.actors.work.TiedPair;
+import dev.baton.runtime.optim.EmbeddingTie;
 import dev.baton.runtime.data.Batch;
 import dev.baton.runtime.tensor.Tensor;
 
@@ -41,7 +41,7 @@ final class StepExecution {
     private final Communicator comm;
     private final Stream compute;
     private final Stream commStream;
-    private final TiedPair tie;
+    private final EmbeddingTie tie;
 
     private StepContext ctx;
     private Event gradsReady;
@@ -54,7 +54,7 @@ final class StepExecution {
     private volatile double loss;
 
     StepExecution(int rank, ShardPlan plan, DeviceWork work, Communicator comm, Stream compute, Stream commStream,
-                  TiedPair tie) {
+                  EmbeddingTie tie) {
         this.rank = rank;
         this.plan = plan;
         this.work = work;
@@ -91,8 +91,8 @@ final class StepExecution {
             throw new IllegalStateException("step command " + command + " outside a step");
         }
         if (command instanceof WorkerCommand.CombineTied) {
-            compute.enqueue(info(CommandKind.COMBINE_TIED, requireTie().head()), () -> work.combineTiedGradients(tie));
-            gradReady.put(tie.head(), compute.record());
+            compute.enqueue(info(CommandKind.COMBINE_TIED, requireTie().headLabel()), () -> work.combineTiedGradients(tie));
+            gradReady.put(tie.headLabel(), compute.record());
         } else if (command instanceof WorkerCommand.LaunchCollective lc) {
             launch(lc.group());
         } else if (command instanceof WorkerCommand.RunUpdate u) {
@@ -109,9 +109,9 @@ final class StepExecution {
             comm.enqueue(commStream, ctx.step(), List.of(new CollectiveOp.AllGather(p, work.value(p), s.partition())));
             gatherDone.put(p, commStream.record());
         } else if (command instanceof WorkerCommand.SyncTied) {
-            Event headGathered = gatherDone.get(requireTie().head());
-            await(compute, awaitedByCompute, headGathered != null ? headGathered : required(updateDone, tie.head(), "update"));
-            compute.enqueue(info(CommandKind.SYNC_TIED, tie.embed()), () -> work.copyTiedWeights(tie));
+            Event headGathered = gatherDone.get(requireTie().headLabel());
+            await(compute, awaitedByCompute, headGathered != null ? headGathered : required(updateDone, tie.headLabel(), "update"));
+            compute.enqueue(info(CommandKind.SYNC_TIED, tie.embedLabel()), () -> work.copyTiedWeights(tie));
         } else if (command instanceof WorkerCommand.Untie) {
             untie();
         } else if (command instanceof WorkerCommand.ClearGradients cg) {
@@ -168,13 +168,13 @@ final class StepExecution {
      * in one launch, and handed to the work, which keeps the transposed rows it owns of the embedding.
      */
     private void untie() {
-        TiedPair pair = requireTie();
-        ParamShards head = plan.param(pair.head());
+        EmbeddingTie pair = requireTie();
+        ParamShards head = plan.param(pair.headLabel());
         ShardRange headOwned = head.owned(rank);
-        await(compute, awaitedByCompute, required(updateDone, pair.head(), "update"));
+        await(compute, awaitedByCompute, required(updateDone, pair.headLabel(), "update"));
         Map<String, Tensor> whole = new LinkedHashMap<>();
         Map<String, Tensor> local = new LinkedHashMap<>();
-        for (OptimizerState s : work.optimizerState(pair.head())) {
+        for (OptimizerState s : work.optimizerState(pair.headLabel())) {
             if (!s.sharded()) {
                 continue;
             }
@@ -182,7 +182,7 @@ final class StepExecution {
             whole.put(s.name(), work.ops().allocate(s.tensor().shape().withLeading(units), s.tensor().dtype()));
             local.put(s.name(), s.tensor());
         }
-        compute.enqueue(info(CommandKind.UNTIE_PACK, pair.head()), () -> {
+        compute.enqueue(info(CommandKind.UNTIE_PACK, pair.headLabel()), () -> {
             if (!headOwned.isEmpty()) {
                 for (Map.Entry<String, Tensor> e : whole.entrySet()) {
                     work.ops().copy(e.getValue().narrow(headOwned.start(), headOwned.count()), local.get(e.getKey()));
@@ -194,7 +194,7 @@ final class StepExecution {
         for (Map.Entry<String, Tensor> e : whole.entrySet()) {
             Tensor t = e.getValue();
             Partition part = new Partition(head.partition().ranges(), t.numel() / head.layout().units());
-            ops.add(new CollectiveOp.AllGather(pair.head() + "." + e.getKey(), t, part));
+            ops.add(new CollectiveOp.AllGather(pair.headLabel() + "." + e.getKey(), t, part));
         }
         Event gathered = packed;
         if (!ops.isEmpty()) {
@@ -203,8 +203,8 @@ final class StepExecution {
             gathered = commStream.record();
         }
         await(compute, awaitedByCompute, gathered);
-        ShardRange embedOwned = plan.owned(pair.embed(), rank);
-        compute.enqueue(info(CommandKind.UNTIE_APPLY, pair.embed()), () -> {
+        ShardRange embedOwned = plan.owned(pair.embedLabel(), rank);
+        compute.enqueue(info(CommandKind.UNTIE_APPLY, pair.embedLabel()), () -> {
             try {
                 work.untie(pair, Collections.unmodifiableMap(whole), embedOwned);
             } finally {
@@ -228,7 +228,7 @@ final class StepExecution {
         return e;
     }
 
-    private TiedPair requireTie() {
+    private EmbeddingTie requireTie() {
         if (tie == null) {
             throw new IllegalStateException("a tied-embedding command arrived but the run has no tied pair");
         }

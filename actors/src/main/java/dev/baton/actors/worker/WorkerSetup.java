@@ -3,7 +3,7 @@ package dev.baton.actors.worker;
 import dev.baton.actors.collective.Communicator;
 import dev.baton.actors.plan.ShardPlan;
 import dev.baton.actors.stream.StreamObserver;
-import dev.baton.actors.work.TiedPair;
+import dev.baton.runtime.optim.EmbeddingTie;
 import dev.baton.actors.work.WorkFactory;
 import org.apache.pekko.actor.typed.ActorRef;
 
@@ -18,6 +18,6 @@ import java.time.Duration;
  * @param coordinator  where every reply goes
  */
 public record WorkerSetup(int rank, String device, ShardPlan plan, WorkFactory factory, Communicator communicator,
-                          StreamFactory streams, StreamObserver observer, TiedPair tie, Duration drainTimeout,
+                          StreamFactory streams, StreamObserver observer, EmbeddingTie tie, Duration drainTimeout,
                           ActorRef<WorkerReply> coordinator) {
 }

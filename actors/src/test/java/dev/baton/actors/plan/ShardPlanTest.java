@@ -90,11 +90,14 @@ class ShardPlanTest {
     @Test
     void unevenSplitsAreBalancedAndMayLeaveARankEmpty() {
         ShardPlan p = ShardPlan.of(record(3), 3);
-        assertEquals(List.of(new ShardRange(0, 13), new ShardRange(13, 26), new ShardRange(26, 40)),
+        assertEquals(List.of(new ShardRange(0, 14), new ShardRange(14, 27), new ShardRange(27, 40)),
                 p.param("attn").partition().ranges());
         assertFalse(p.param("attn").partition().even());
-        assertEquals(List.of(new ShardRange(0, 0), new ShardRange(0, 1), new ShardRange(1, 2), new ShardRange(2, 3),
-                new ShardRange(3, 3), new ShardRange(3, 4), new ShardRange(4, 5), new ShardRange(5, 6)), ShardPlan.split(6, 8));
+        assertEquals(List.of(new ShardRange(0, 1), new ShardRange(1, 2), new ShardRange(2, 3), new ShardRange(3, 4),
+                new ShardRange(4, 5), new ShardRange(5, 6), new ShardRange(6, 6), new ShardRange(6, 6)), ShardPlan.split(6, 8));
+        for (int r = 0; r < 3; r++) {
+            assertEquals(dev.baton.runtime.optim.ShardSlice.even(40, 3, r), p.slice("attn", r), "the optimizer's own split");
+        }
     }
 
     @Test

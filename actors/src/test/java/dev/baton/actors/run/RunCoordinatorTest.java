@@ -90,7 +90,7 @@ class RunCoordinatorTest {
     @Test
     void otherParamOrdersWorkOrdersAndGroupsGiveTheSameNumbersBitForBit() {
         Outcome base = run(RunSettings.defaults(4, 8));
-        List<String> names = new ArrayList<>(StandInFactory.table().stream().map(e -> e.name()).toList());
+        List<String> names = new ArrayList<>(StandInFactory.labels());
         List<String> paramOrder = new ArrayList<>(names);
         Collections.reverse(paramOrder);
         List<String> workOrder = new ArrayList<>(names);
@@ -207,10 +207,10 @@ class RunCoordinatorTest {
         assertEquals(RunResult.Status.FAILED, badWorld.status());
         assertTrue(badWorld.message().contains("24 sequences does not split over 5 devices"), badWorld.message());
 
-        List<String> names = StandInFactory.table().stream().map(e -> e.name()).toList();
+        List<String> names = StandInFactory.labels();
         RunResult badOrder = StandInRun.run(RunSettings.defaults(2, 3).withOrders(
                 new ScheduleOrders(names, names.subList(1, names.size()), List.of())), SMALL).result();
-        assertTrue(badOrder.message().contains("work order misses [wide]"), badOrder.message());
+        assertTrue(badOrder.message().contains("work-order is missing [wide]"), badOrder.message());
 
         RunResult noCheckpoint = StandInRun.run(RunSettings.defaults(2, 3).withResumeFrom(dir.resolve("step-00000042")), SMALL)
                 .result();

@@ -3,7 +3,7 @@ package dev.baton.actors.scheduler;
 import dev.baton.actors.plan.ShardPlan;
 import dev.baton.actors.plan.ShardPlanTestLayouts;
 import dev.baton.actors.work.StepSchedule;
-import dev.baton.actors.work.TiedPair;
+import dev.baton.runtime.optim.ParamTable;
 import dev.baton.actors.worker.WorkerCommand;
 import dev.baton.runtime.data.Batch;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -31,8 +31,8 @@ class OptimizerSchedulerTest {
     void everyWorkerGetsItsOwnBatchesThenTheSameCommandsInTheSameOrder() {
         int world = 4;
         ShardPlan plan = ShardPlan.of(ShardPlanTestLayouts.record(world), world);
-        StepPlanner planner = new StepPlanner(StepPlannerTest.recordTable(), ScheduleOrders.record(), plan,
-                TiedPair.record(), StepSchedule.oddAdamSteps(1151));
+        StepPlanner planner = new StepPlanner(ParamTable.record(), ScheduleOrders.of(ParamTable.record()), plan,
+                StepSchedule.oddAdamSteps(1151));
         List<TestProbe<WorkerCommand>> probes = new ArrayList<>();
         List<ActorRef<WorkerCommand>> refs = new ArrayList<>();
         for (int r = 0; r < world; r++) {

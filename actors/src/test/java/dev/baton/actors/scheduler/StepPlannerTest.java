@@ -5,7 +5,7 @@ import dev.baton.actors.plan.ShardPlanTestLayouts;
 import dev.baton.actors.stream.CommandKind;
 import dev.baton.actors.work.StepContext;
 import dev.baton.actors.work.StepSchedule;
-import dev.baton.actors.work.TiedPair;
+import dev.baton.runtime.optim.ParamTable;
 import dev.baton.actors.worker.WorkerCommand;
 import dev.baton.actors.worker.WorkerCommand.ClearGradients;
 import dev.baton.actors.worker.WorkerCommand.CombineTied;
@@ -30,17 +30,9 @@ class StepPlannerTest {
     static final long SPLIT = 1151;
     static final List<String> REPLICATED = List.of("scalars", "smear_gate", "skip_gate", "attn_gate_bank", "ve_gate_bank", "x0_lambdas");
 
-    static List<ParamEntry> recordTable() {
-        List<ParamEntry> t = new ArrayList<>();
-        for (String p : ScheduleOrders.record().paramOrder()) {
-            t.add(p.equals("attn") || p.equals("mlp") ? ParamEntry.normuon(p) : ParamEntry.adam(p));
-        }
-        return t;
-    }
-
     private static StepPlanner planner(ScheduleOrders orders) {
         ShardPlan plan = ShardPlan.of(ShardPlanTestLayouts.record(8), 8);
-        return new StepPlanner(recordTable(), orders, plan, TiedPair.record(), StepSchedule.oddAdamSteps(SPLIT));
+        return new StepPlanner(ParamTable.record(), orders, plan, StepSchedule.oddAdamSteps(SPLIT));
     }
 
     private static LaunchCollective launch(String p) {
@@ -61,7 +53,7 @@ class StepPlannerTest {
 
     @Test
     void anEvenStepReducesAndUpdatesOnlyTheNorMuonBanks() {
-        StepPlanner p = planner(ScheduleOrders.record());
+        StepPlanner p = planner(ScheduleOrders.of(ParamTable.record()));
         StepContext ctx = p.context(0, 1);
         assertFalse(ctx.adamStep());
         assertTrue(ctx.tied());
@@ -74,7 +66,7 @@ class StepPlannerTest {
 
     @Test
     void aTiedAdamStepCombinesTheHeadSkipsEmbedAndSyncsIt() {
-        StepPlanner p = planner(ScheduleOrders.record());
+        StepPlanner p = planner(ScheduleOrders.of(ParamTable.record()));
         List<WorkerCommand> expected = new ArrayList<>();
         expected.add(new CombineTied());
         for (String q : List.of("attn", "mlp", "scalars", "ve0", "ve1", "ve2", "smear_gate", "skip_gate", "attn_gate_bank",
@@ -84,14 +76,14 @@ class StepPlannerTest {
         expected.addAll(updates(List.of("scalars", "smear_gate", "skip_gate", "attn_gate_bank", "ve_gate_bank",
                 "x0_lambdas", "ve0", "ve1", "ve2", "lm_head", "attn", "mlp")));
         expected.add(new SyncTied());
-        expected.add(new ClearGradients(ScheduleOrders.record().paramOrder())); // embed's folded gradient is cleared too
+        expected.add(new ClearGradients(ScheduleOrders.of(ParamTable.record()).paramOrder())); // embed's folded gradient is cleared too
         expected.add(new FinishStep(7));
         assertEquals(expected, p.commands(p.context(7, 1)));
     }
 
     @Test
     void theSplitStepUntiesAfterTheTiedUpdateAndLaterStepsTreatEmbedAsItsOwnParameter() {
-        StepPlanner p = planner(ScheduleOrders.record());
+        StepPlanner p = planner(ScheduleOrders.of(ParamTable.record()));
         List<WorkerCommand> split = p.commands(p.context(SPLIT, 1));
         int sync = split.indexOf(new SyncTied());
         assertTrue(sync > 0);
@@ -110,7 +102,7 @@ class StepPlannerTest {
 
     @Test
     void groupedCollectivesLaunchOnceAtTheirFirstMembersPlace() {
-        ScheduleOrders rec = ScheduleOrders.record();
+        ScheduleOrders rec = ScheduleOrders.of(ParamTable.record());
         StepPlanner p = planner(new ScheduleOrders(rec.paramOrder(), rec.workOrder(),
                 List.of(List.of("skip_gate", "scalars", "smear_gate"))));
         List<WorkerCommand> c = p.commands(p.context(1, 1));
@@ -124,7 +116,7 @@ class StepPlannerTest {
 
     @Test
     void otherOrdersChangeOnlyTheOrder() {
-        ScheduleOrders rec = ScheduleOrders.record();
+        ScheduleOrders rec = ScheduleOrders.of(ParamTable.record());
         List<String> reversed = new ArrayList<>(rec.paramOrder());
         java.util.Collections.reverse(reversed);
         StepPlanner p = planner(new ScheduleOrders(reversed, rec.paramOrder(), List.of()));
@@ -135,21 +127,21 @@ class StepPlannerTest {
 
     @Test
     void invalidOrdersAndSchedulesAreRefusedWithTheReason() {
-        ScheduleOrders rec = ScheduleOrders.record();
+        ScheduleOrders rec = ScheduleOrders.of(ParamTable.record());
         List<String> missing = new ArrayList<>(rec.workOrder());
         missing.remove("ve1");
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> planner(new ScheduleOrders(rec.paramOrder(), missing, List.of())));
-        assertTrue(e.getMessage().contains("work order misses [ve1]"), e.getMessage());
+        assertTrue(e.getMessage().contains("work-order is missing [ve1]"), e.getMessage());
         List<String> unknown = new ArrayList<>(rec.paramOrder());
         unknown.set(0, "atn");
         e = assertThrows(IllegalArgumentException.class, () -> planner(new ScheduleOrders(unknown, rec.workOrder(), List.of())));
-        assertTrue(e.getMessage().contains("unknown parameter 'atn'"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown label atn"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> planner(new ScheduleOrders(rec.paramOrder(), rec.workOrder(),
                 List.of(List.of("ve0", "ve1"), List.of("ve1")))));
-        assertTrue(e.getMessage().contains("'ve1' is in two groups"), e.getMessage());
+        assertTrue(e.getMessage().contains("label ve1 is in two groups"), e.getMessage());
         ShardPlan plan = ShardPlan.of(ShardPlanTestLayouts.record(8), 8);
-        e = assertThrows(IllegalArgumentException.class, () -> new StepPlanner(recordTable(), rec, plan, TiedPair.record(),
+        e = assertThrows(IllegalArgumentException.class, () -> new StepPlanner(ParamTable.record(), rec, plan,
                 StepSchedule.oddAdamSteps(1150)));
         assertTrue(e.getMessage().contains("split step 1150 must be an Adam step"), e.getMessage());
     }

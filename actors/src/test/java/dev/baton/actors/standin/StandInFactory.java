@@ -2,13 +2,17 @@ package dev.baton.actors.standin;
 
 import dev.baton.actors.plan.ParamLayout;
 import dev.baton.actors.plan.ShardPlan;
-import dev.baton.actors.scheduler.ParamEntry;
 import dev.baton.actors.work.DeviceWork;
 import dev.baton.actors.work.WorkFactory;
+import dev.baton.runtime.optim.Comms;
+import dev.baton.runtime.optim.EmbeddingTie;
+import dev.baton.runtime.optim.ParamEntry;
+import dev.baton.runtime.optim.ParamTable;
 import dev.baton.runtime.tensor.Shape;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** Makes the stand-in work of each rank and keeps it reachable so that tests can read the final state. */
@@ -20,10 +24,25 @@ public final class StandInFactory implements WorkFactory {
         this.config = config;
     }
 
-    /** The param table in "record" scatter order: NorMuon banks first, tied pair last. */
-    public static List<ParamEntry> table() {
-        return List.of(ParamEntry.normuon("wide"), ParamEntry.normuon("bank"), ParamEntry.adam("rep"),
-                ParamEntry.adam("rows"), ParamEntry.adam("lm_head"), ParamEntry.adam("embed"));
+    /**
+     * The param table in "record" order: NorMuon banks first, the tied pair last (labels =
+     * parameter names; betas and multipliers are not used by the stand-in's own update).
+     */
+    public static ParamTable table() {
+        List<ParamEntry> e = List.of(
+                ParamEntry.normuon("wide", "wide", Comms.SHARDED, 1, 1, 1, List.of(1.0)),
+                ParamEntry.normuon("bank", "bank", Comms.SHARDED, 1, 1, 1, List.of(1.0)),
+                ParamEntry.adam("rep", "rep", Comms.REPLICATED, 0.8, 0.95, 1, 0),
+                ParamEntry.adam("rows", "rows", Comms.SHARDED, 0.8, 0.95, 1, 0),
+                ParamEntry.adam("lm_head", "lm_head", Comms.SHARDED, 0.8, 0.95, 1, 0),
+                ParamEntry.adam("embed", "embed", Comms.SHARDED, 0.8, 0.95, 1, 0));
+        List<String> order = e.stream().map(ParamEntry::label).toList();
+        return new ParamTable(e, order, order, Optional.of(EmbeddingTie.record()));
+    }
+
+    /** Labels in table order. */
+    public static List<String> labels() {
+        return table().scatterOrder();
     }
 
     @Override

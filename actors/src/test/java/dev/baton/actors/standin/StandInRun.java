@@ -8,7 +8,6 @@ import dev.baton.actors.run.TrainingRun;
 import dev.baton.actors.run.Workload;
 import dev.baton.actors.work.EvalResult;
 import dev.baton.actors.work.StepSchedule;
-import dev.baton.actors.work.TiedPair;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,7 +43,7 @@ public final class StandInRun {
     public static Outcome run(RunSettings settings, StandInConfig config, Consumer<Live> during) {
         StandInFactory factory = new StandInFactory(config);
         StandInData data = new StandInData(24, 16, config.vocab());
-        Workload w = new Workload(factory, data, StandInFactory.table(), TiedPair.record(), StepSchedule.oddAdamSteps(SPLIT));
+        Workload w = new Workload(factory, data, StandInFactory.table(), StepSchedule.oddAdamSteps(SPLIT));
         Map<Long, Double> losses = new LinkedHashMap<>();
         List<EvalResult> evals = new CopyOnWriteArrayList<>();
         List<StepReport> reports = new CopyOnWriteArrayList<>();

@@ -7,7 +7,7 @@ import dev.baton.actors.work.DeviceWork;
 import dev.baton.actors.work.EvalResult;
 import dev.baton.actors.work.OptimizerState;
 import dev.baton.actors.work.StepContext;
-import dev.baton.actors.work.TiedPair;
+import dev.baton.runtime.optim.EmbeddingTie;
 import dev.baton.runtime.data.Batch;
 import dev.baton.runtime.ops.Ops;
 import dev.baton.runtime.ops.cpu.CpuOps;
@@ -75,7 +75,7 @@ public final class StandInWork implements DeviceWork {
             }
             states.put(s.name(), st);
         }
-        copyTiedWeights(TiedPair.record()); // tied init: embed = lm_head^T
+        copyTiedWeights(EmbeddingTie.record()); // tied init: embed = lm_head^T
     }
 
     @Override
@@ -210,9 +210,9 @@ public final class StandInWork implements DeviceWork {
     }
 
     @Override
-    public void combineTiedGradients(TiedPair pair) {
-        float[] head = grads.get(pair.head()).floats();
-        float[] emb = grads.get(pair.embed()).floats();
+    public void combineTiedGradients(EmbeddingTie pair) {
+        float[] head = grads.get(pair.headLabel()).floats();
+        float[] emb = grads.get(pair.embedLabel()).floats();
         int d = config.dim();
         int vocab = config.vocab();
         for (int r = 0; r < d; r++) {
@@ -223,9 +223,9 @@ public final class StandInWork implements DeviceWork {
     }
 
     @Override
-    public void copyTiedWeights(TiedPair pair) {
-        float[] head = values.get(pair.head()).floats();
-        float[] emb = values.get(pair.embed()).floats();
+    public void copyTiedWeights(EmbeddingTie pair) {
+        float[] head = values.get(pair.headLabel()).floats();
+        float[] emb = values.get(pair.embedLabel()).floats();
         int d = config.dim();
         int vocab = config.vocab();
         for (int r = 0; r < d; r++) {
@@ -241,10 +241,10 @@ public final class StandInWork implements DeviceWork {
     }
 
     @Override
-    public void untie(TiedPair pair, Map<String, Tensor> wholeHeadState, ShardRange embedOwned) {
+    public void untie(EmbeddingTie pair, Map<String, Tensor> wholeHeadState, ShardRange embedOwned) {
         int d = config.dim();
         int vocab = config.vocab();
-        for (OptimizerState s : states.get(pair.embed())) {
+        for (OptimizerState s : states.get(pair.embedLabel())) {
             float[] whole = ((CpuTensor) wholeHeadState.get(s.name())).floats();
             float[] mine = ((CpuTensor) s.tensor()).floats();
             for (int i = embedOwned.start(); i < embedOwned.end(); i++) {
@@ -253,7 +253,7 @@ public final class StandInWork implements DeviceWork {
                 }
             }
         }
-        counters.put("t." + pair.embed(), counters.get("t." + pair.head()));
+        counters.put("t." + pair.embedLabel(), counters.get("t." + pair.headLabel()));
     }
 
     /** This rank's optimizer state tensor (a copy), for tests. */

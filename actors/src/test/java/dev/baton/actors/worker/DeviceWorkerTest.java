@@ -16,7 +16,7 @@ import dev.baton.actors.stream.StreamObserver;
 import dev.baton.actors.work.DeviceWork;
 import dev.baton.actors.work.StepContext;
 import dev.baton.actors.work.StepSchedule;
-import dev.baton.actors.work.TiedPair;
+import dev.baton.runtime.optim.EmbeddingTie;
 import dev.baton.actors.work.WorkFactory;
 import dev.baton.runtime.data.Batch;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
@@ -45,7 +45,7 @@ class DeviceWorkerTest {
         StreamFactory streams = (d, r, n, o) -> new CpuStream(d, r, n, WAIT, o, Delays.NONE);
         WorkerSetup setup = new WorkerSetup(0, "cpu:0", plan, factory,
                 new InProcessCollectives(1, LinkModel.NONE, WAIT, Delays.NONE).communicator(0), streams,
-                StreamObserver.NONE, TiedPair.record(), WAIT, replies.getRef());
+                StreamObserver.NONE, EmbeddingTie.record(), WAIT, replies.getRef());
         return kit.spawn(DeviceWorker.create(setup));
     }
 
@@ -59,8 +59,8 @@ class DeviceWorkerTest {
         replies.expectMessage(WAIT, new WorkerReply.Ready(0));
 
         Batch[][] batches = new StandInData(24, 16, config.vocab()).next(0, 1);
-        StepPlanner planner = new StepPlanner(StandInFactory.table(), ScheduleOrders.tableOrder(StandInFactory.table()),
-                plan, TiedPair.record(), StepSchedule.oddAdamSteps(5));
+        StepPlanner planner = new StepPlanner(StandInFactory.table(), ScheduleOrders.of(StandInFactory.table()), plan,
+                StepSchedule.oddAdamSteps(5));
         StepContext ctx = planner.context(1, batches.length);
         w.tell(new WorkerCommand.Step(ctx, Arrays.stream(batches).map(b -> b[0]).toList()));
         planner.commands(ctx).forEach(w::tell);
