@@ -2,7 +2,6 @@ package dev.baton.actors.run;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
-import com.typesafe.config.ConfigFactory;
 import dev.baton.actors.collective.LinkModel;
 import dev.baton.actors.scheduler.ScheduleOrders;
 import dev.baton.actors.stream.Delays;
@@ -13,8 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The knobs of a run of the actor runtime, bound from {@code baton.actors} (defaults and their
- * documentation: {@code dev/baton/actors/run-defaults.conf}).
+ * The knobs of a run of the actor runtime, bound from the Baton configuration by
+ * {@link #fromConfig} (keys documented in the conf module's reference.conf) or built in code.
  *
  * @param world           devices (W)
  * @param steps           total training steps; the run ends when step {@code steps - 1} is done
@@ -52,31 +51,36 @@ public record RunSettings(int world, long steps, ScheduleOrders orders, LinkMode
                 null, 0, 2, true, false, null, 0, false, null, 0, 0, Duration.ZERO);
     }
 
-    /** Binds {@code baton.actors} of {@code root} over the documented defaults. */
+    /**
+     * Binds the run's keys of a resolved Baton configuration (conf module, reference.conf):
+     * {@code devices.count}, {@code devices.link-*}, {@code optim.scatter-order / work-order /
+     * collective-groups}, {@code optim.schedule.scheduled-steps + extension-steps},
+     * {@code run.checkpoint-*}, {@code run.resume(-from)}, {@code run.val-every},
+     * {@code run.*-timeout-s}, {@code trace.enabled / output / every}.
+     */
     public static RunSettings fromConfig(Config root) {
-        Config c = root.withFallback(ConfigFactory.parseResources("dev/baton/actors/run-defaults.conf"))
-                .getConfig("baton.actors");
+        Config b = root.getConfig("baton");
         try {
-            List<String> paramOrder = c.getStringList("param-order");
-            List<String> workOrder = c.getStringList("work-order");
             List<List<String>> groups = new ArrayList<>();
-            for (Object g : c.getList("collective-groups").unwrapped()) {
+            for (Object g : b.getList("optim.collective-groups").unwrapped()) {
                 List<String> group = new ArrayList<>();
                 for (Object p : (List<?>) g) {
                     group.add(String.valueOf(p));
                 }
                 groups.add(group);
             }
-            ScheduleOrders orders = paramOrder.isEmpty() && workOrder.isEmpty() && groups.isEmpty() ? null
-                    : new ScheduleOrders(paramOrder, workOrder, groups);
-            double bandwidth = c.getDouble("link.bandwidth");
-            return new RunSettings(c.getInt("devices"), c.getLong("steps"), orders,
-                    LinkModel.of(c.getDuration("link.latency"), bandwidth), c.getDuration("timeouts.step"),
-                    c.getDuration("timeouts.wait"), path(c.getString("checkpoint.dir")), c.getInt("checkpoint.every"),
-                    c.getInt("checkpoint.keep"), c.getBoolean("checkpoint.at-end"), c.getBoolean("checkpoint.resume"),
-                    path(c.getString("checkpoint.resume-from")), c.getInt("eval.every"), c.getBoolean("eval.at-end"),
-                    path(c.getString("trace.dir")), c.getInt("trace.every"), c.getLong("delays.seed"),
-                    c.getDuration("delays.max"));
+            ScheduleOrders orders = new ScheduleOrders(b.getStringList("optim.scatter-order"),
+                    b.getStringList("optim.work-order"), groups);
+            int world = b.getInt("devices.count") * b.getInt("cluster.nodes");
+            long steps = b.getLong("optim.schedule.scheduled-steps") + b.getLong("optim.schedule.extension-steps");
+            LinkModel link = new LinkModel(b.getLong("devices.link-latency-us") * 1000,
+                    b.getDouble("devices.link-bandwidth-gb-per-s") * 1e9);
+            boolean trace = b.getBoolean("trace.enabled");
+            return new RunSettings(world, steps, orders, link, Duration.ofSeconds(b.getLong("run.step-timeout-s")),
+                    Duration.ofSeconds(b.getLong("run.wait-timeout-s")), path(b.getString("run.checkpoint-dir")),
+                    b.getInt("run.checkpoint-every"), b.getInt("run.checkpoint-keep"), true, b.getBoolean("run.resume"),
+                    path(b.getString("run.resume-from")), b.getInt("run.val-every"), true,
+                    trace ? path(b.getString("trace.output")) : null, trace ? b.getInt("trace.every") : 0, 0, Duration.ZERO);
         } catch (ConfigException e) {
             throw new IllegalArgumentException("configuration error: " + e.getMessage(), e);
         }
