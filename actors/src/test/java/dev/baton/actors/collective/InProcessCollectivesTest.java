@@ -192,7 +192,7 @@ class InProcessCollectivesTest {
         long firstEnd = executed.stream().mapToLong(ExecutedCommand::endNanos).min().orElseThrow();
         double ms = (firstEnd - lastStart) / 1e6;
         double want = expected / 1e6;
-        assertTrue(ms >= want - 0.05 && ms < want + 5, "expected 2 ms + 48 KiB / 5 MB/s = " + want + " ms, measured " + ms);
+        assertTrue(ms >= want - 0.05 && ms < want + 20, "expected 2 ms + 48 KiB / 5 MB/s = " + want + " ms, measured " + ms);
         assertEquals(wire, executed.get(0).info().bytes(), "the command records the ring bytes");
     }
 
@@ -213,7 +213,7 @@ class InProcessCollectivesTest {
         long lastStart = executed.stream().mapToLong(ExecutedCommand::startNanos).max().orElseThrow();
         long firstEnd = executed.stream().mapToLong(ExecutedCommand::endNanos).min().orElseThrow();
         double ms = (firstEnd - lastStart) / 1e6;
-        assertTrue(ms >= 29.9 && ms < 50, "three fused all-reduces take one 30 ms latency (not 90), took " + ms);
+        assertTrue(ms >= 29.9 && ms < 60, "three fused all-reduces take one 30 ms latency (not 90), took " + ms);
         assertEquals(1, executed.size() / world, "one command per rank");
         assertEquals("g0+g1+g2", executed.get(0).info().param());
     }

@@ -88,6 +88,19 @@ class RunCoordinatorTest {
     }
 
     @Test
+    void eachWorkerHasAThreadOfItsOwnAndComputesOnItsComputeStream() {
+        Outcome o = run(RunSettings.defaults(3, 2));
+        java.util.Set<String> workerThreads = new java.util.HashSet<>();
+        for (int r = 0; r < 3; r++) {
+            List<String> t = o.factory().work(r).threads();
+            assertTrue(t.get(0).contains("baton-worker-dispatcher"), "rank " + r + " created on " + t.get(0));
+            workerThreads.add(t.get(0));
+            assertEquals("baton-cpu-" + r + "-compute", t.get(1));
+        }
+        assertEquals(3, workerThreads.size(), "a pinned thread per worker");
+    }
+
+    @Test
     void otherParamOrdersWorkOrdersAndGroupsGiveTheSameNumbersBitForBit() {
         Outcome base = run(RunSettings.defaults(4, 8));
         List<String> names = new ArrayList<>(StandInFactory.labels());

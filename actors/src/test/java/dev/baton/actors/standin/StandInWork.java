@@ -43,6 +43,8 @@ public final class StandInWork implements DeviceWork {
     private final Map<String, List<OptimizerState>> states = new LinkedHashMap<>();
     private final Map<String, Double> counters = new LinkedHashMap<>();
     private double loss;
+    private final String createdOn = Thread.currentThread().getName();
+    private volatile String computedOn = "";
 
     StandInWork(StandInConfig config, int rank, ShardPlan plan) {
         this.config = config;
@@ -93,6 +95,11 @@ public final class StandInWork implements DeviceWork {
         return grads.get(param);
     }
 
+    /** The thread that created this work (the worker's) and the one that last ran a forward (its compute stream's). */
+    public List<String> threads() {
+        return List.of(createdOn, computedOn);
+    }
+
     /** A copy of the used part of a parameter (padding excluded), for comparisons. */
     public float[] used(String param) {
         ParamShards s = plan.param(param);
@@ -108,6 +115,7 @@ public final class StandInWork implements DeviceWork {
             throw new IllegalStateException("injected fault in forward_backward at step " + ctx.step() + " on rank " + rank);
         }
         pause(config.fbNanos());
+        computedOn = Thread.currentThread().getName();
         int t = batch.length();
         double l = 0;
         float g = lossScale / t;
