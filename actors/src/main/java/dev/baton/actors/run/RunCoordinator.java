@@ -37,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * The actor that runs training: it builds the shard plan, the workers (one per device, each on
@@ -161,7 +162,8 @@ public final class RunCoordinator {
 
     private Behavior<Command> begin() {
         listener.started(world, nextStep, settings.steps());
-        return runStep();
+        // as the record: the first evaluation scores the initial model
+        return nextStep == 0 && settings.evalEvery() > 0 ? evaluate(this::runStep) : runStep();
     }
 
     private Behavior<Command> runStep() {
@@ -211,10 +213,11 @@ public final class RunCoordinator {
         nextStep = step + 1;
         boolean end = nextStep >= settings.steps();
         boolean evalDue = (settings.evalEvery() > 0 && nextStep % settings.evalEvery() == 0) || (end && settings.evalAtEnd());
-        return evalDue ? evaluate() : afterEvaluation();
+        return evalDue ? evaluate(this::afterEvaluation) : afterEvaluation();
     }
 
-    private Behavior<Command> evaluate() {
+    /** Evaluates the model as it is after {@code nextStep} steps, then continues with {@code then}. */
+    private Behavior<Command> evaluate(Supplier<Behavior<Command>> then) {
         Batch[][] val;
         try {
             val = workload.data().validation(world);
@@ -222,9 +225,9 @@ public final class RunCoordinator {
             return failRun("the data source failed to give validation batches: " + e.getMessage(), e);
         }
         if (val.length == 0) {
-            return afterEvaluation();
+            return then.get();
         }
-        long step = nextStep - 1;
+        long step = nextStep;
         for (int r = 0; r < world; r++) {
             List<Batch> mine = new ArrayList<>(val.length);
             for (Batch[] k : val) {
@@ -238,7 +241,7 @@ public final class RunCoordinator {
                 sum = sum.plus(e.result());
             }
             listener.evaluated(step, sum);
-            return afterEvaluation();
+            return then.get();
         });
     }
 

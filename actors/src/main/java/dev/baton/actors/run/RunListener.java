@@ -18,7 +18,8 @@ public interface RunListener {
     default void stepDone(StepReport report) {
     }
 
-    default void evaluated(long step, EvalResult result) {
+    /** Validation of the model after {@code stepsDone} steps (0: the initial model). */
+    default void evaluated(long stepsDone, EvalResult result) {
     }
 
     default void checkpointed(long nextStep, Path dir) {

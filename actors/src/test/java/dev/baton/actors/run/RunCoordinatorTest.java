@@ -101,6 +101,14 @@ class RunCoordinatorTest {
     }
 
     @Test
+    void periodicEvaluationScoresTheInitialModelEveryNStepsAndTheEnd() {
+        Outcome o = run(RunSettings.defaults(2, 7).withEval(3, true));
+        assertEquals(4, o.evals().size(), "after 0, 3, 6 and 7 steps");
+        assertTrue(o.evals().get(3).meanLoss() < o.evals().get(0).meanLoss(), "validation improves: " + o.evals());
+        assertEquals(24 * 16, o.evals().get(0).tokens());
+    }
+
+    @Test
     void otherParamOrdersWorkOrdersAndGroupsGiveTheSameNumbersBitForBit() {
         Outcome base = run(RunSettings.defaults(4, 8));
         List<String> names = new ArrayList<>(StandInFactory.labels());
