@@ -6,12 +6,10 @@ import dev.baton.actors.collective.CollectiveFailure;
 import dev.baton.actors.collective.Collectives;
 import dev.baton.actors.plan.ShardPlan;
 import dev.baton.actors.scheduler.OptimizerScheduler;
-import dev.baton.actors.scheduler.ScheduleOrders;
 import dev.baton.actors.scheduler.StepPlanner;
 import dev.baton.actors.trace.ScheduleRecorder;
 import dev.baton.actors.trace.StepTraceWriter;
 import dev.baton.actors.work.EvalResult;
-import dev.baton.actors.work.StepContext;
 import dev.baton.actors.worker.DeviceWorker;
 import dev.baton.actors.worker.StepTimings;
 import dev.baton.actors.worker.WorkerCommand;
@@ -29,7 +27,6 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -55,9 +52,11 @@ public final class RunCoordinator {
     public record RequestStop(StopMode mode) implements Command {
     }
 
+    /** A worker's reply, adapted. */
     record FromWorker(WorkerReply reply) implements Command {
     }
 
+    /** The current phase's timer; stale tokens are ignored. */
     record PhaseTimeout(long token) implements Command {
     }
 
@@ -106,23 +105,15 @@ public final class RunCoordinator {
     }
 
     private Behavior<Command> start() {
-        Path resumeDir;
-        CheckpointIndex resumeIndex = null;
+        RunPreparation prep;
         try {
-            plan = ShardPlan.of(workload.work().layouts(world), world);
-            ScheduleOrders orders = settings.orders() != null ? settings.orders() : ScheduleOrders.of(workload.table());
-            planner = new StepPlanner(workload.table(), orders, plan, workload.schedule());
-            if (settings.checkpointDir() != null) {
-                store = new CheckpointStore(settings.checkpointDir(), settings.keepCheckpoints());
-            }
-            resumeDir = settings.resumeFrom() != null ? settings.resumeFrom()
-                    : settings.resume() && store != null ? store.latest().orElse(null) : null;
-            if (resumeDir != null) {
-                resumeIndex = CheckpointIndex.read(resumeDir);
-            }
+            prep = RunPreparation.of(settings, workload);
         } catch (RuntimeException e) {
             return finish(new RunResult(RunResult.Status.FAILED, 0, e.getMessage(), null));
         }
+        plan = prep.plan();
+        planner = prep.planner();
+        store = prep.store();
         if (settings.traceDir() != null) {
             recorder = ScheduleRecorder.every(settings.traceEvery());
         }
@@ -139,9 +130,8 @@ public final class RunCoordinator {
         }
         scheduler = ctx.spawn(OptimizerScheduler.create(planner, workers), "scheduler");
         ctx.watch(scheduler);
-        Path dir = resumeDir;
-        CheckpointIndex index = resumeIndex;
-        return awaitAll("start", WorkerReply.Ready.class, ready -> dir == null ? begin() : load(dir, index));
+        return awaitAll("start", WorkerReply.Ready.class,
+                ready -> prep.resumeDir() == null ? begin() : load(prep.resumeDir(), prep.resumeIndex()));
     }
 
     private Behavior<Command> load(Path dir, CheckpointIndex index) {
@@ -204,8 +194,8 @@ public final class RunCoordinator {
         listener.stepDone(new StepReport(step, loss / world, tokens, wall, timings));
         if (recorder.records(step)) {
             try {
-                new StepTraceWriter(settings.traceDir()).write(step, traceHeader(planner.context(step, microSteps)),
-                        recorder.drain(step));
+                new StepTraceWriter(settings.traceDir()).write(step, StepTraceWriter.header(planner.context(step, microSteps),
+                        world, settings.link(), planner.orders()), recorder.drain(step));
             } catch (IOException e) {
                 return failRun("cannot write the trace of step " + step + " to " + settings.traceDir() + ": " + e.getMessage(), e);
             }
@@ -349,7 +339,7 @@ public final class RunCoordinator {
         for (ActorRef<WorkerCommand> w : workers) {
             w.tell(new WorkerCommand.Stop(false));
         }
-        return stopping(r, false);
+        return stopping(r);
     }
 
     private Behavior<Command> abandon() {
@@ -372,43 +362,17 @@ public final class RunCoordinator {
         for (ActorRef<WorkerCommand> w : workers) {
             w.tell(new WorkerCommand.Stop(true));
         }
-        return stopping(r, r.status() == RunResult.Status.FAILED);
+        return stopping(r);
     }
 
     /** Waits until every worker has stopped, then ends; keeps the first failure's message. */
-    private Behavior<Command> stopping(RunResult r, boolean failing) {
-        if (!anyWorkerAlive()) {
+    private Behavior<Command> stopping(RunResult r) {
+        if (alive.isEmpty()) {
             return finish(r);
         }
         long token = ++phaseToken;
         timers.startSingleTimer(PHASE, new PhaseTimeout(token), settings.stepTimeout());
-        RunResult[] outcome = {r};
-        return Behaviors.receive(Command.class)
-                .onMessage(FromWorker.class, m -> {
-                    if (m.reply() instanceof WorkerReply.WorkerFailed f && outcome[0].status() != RunResult.Status.FAILED) {
-                        outcome[0] = new RunResult(RunResult.Status.FAILED, nextStep, "device " + f.device() + " (rank "
-                                + f.rank() + ") failed while stopping: " + f.message(), lastCheckpoint);
-                    }
-                    return Behaviors.same();
-                })
-                .onMessage(PhaseTimeout.class, m -> m.token() != token ? Behaviors.same()
-                        : finish(new RunResult(outcome[0].status(), outcome[0].nextStep(), outcome[0].message()
-                        + (outcome[0].message().isEmpty() ? "" : "; ") + "devices " + aliveDevices()
-                        + " did not stop within " + settings.stepTimeout().toMillis() + " ms", lastCheckpoint)))
-                .onMessage(RequestStop.class, m -> Behaviors.same())
-                .onSignal(Terminated.class, s -> {
-                    alive.remove(s.getRef());
-                    return anyWorkerAlive() ? Behaviors.same() : finish(outcome[0]);
-                })
-                .build();
-    }
-
-    private boolean anyWorkerAlive() {
-        return !alive.isEmpty();
-    }
-
-    private List<String> aliveDevices() {
-        return alive.values().stream().map(backend::deviceName).toList();
+        return WorkerShutdown.await(r, token, alive, backend::deviceName, settings.stepTimeout(), this::finish);
     }
 
     private Behavior<Command> finish(RunResult r) {
@@ -419,26 +383,5 @@ public final class RunCoordinator {
         listener.finished(r);
         result.complete(r);
         return Behaviors.stopped();
-    }
-
-    private Map<String, String> traceHeader(StepContext c) {
-        Map<String, String> h = new LinkedHashMap<>();
-        h.put("step", Long.toString(c.step()));
-        h.put("world", Integer.toString(world));
-        h.put("micro_steps", Integer.toString(c.microSteps()));
-        h.put("adam_step", Boolean.toString(c.adamStep()));
-        h.put("tied", Boolean.toString(c.tied()));
-        h.put("link_latency_ns", Long.toString(settings.link().latencyNanos()));
-        h.put("link_bytes_per_second", Double.toString(settings.link().bytesPerSecond()));
-        ScheduleOrders o = planner.orders();
-        h.put("param_order", String.join(",", o.paramOrder()));
-        h.put("work_order", String.join(",", o.workOrder()));
-        h.put("groups", o.groups().isEmpty() ? "-" : String.join(",", o.groups().stream().map(g -> String.join("+", g)).toList()));
-        return h;
-    }
-
-    /** How long a caller should allow a run to end after a stop request before giving up on it. */
-    public static Duration stopAllowance(RunSettings s) {
-        return s.stepTimeout().multipliedBy(2);
     }
 }

@@ -60,7 +60,7 @@ public final class TrainingRun implements AutoCloseable {
         } catch (TimeoutException e) {
             requestStop(StopMode.ABANDON);
             try {
-                RunResult r = result.get(RunCoordinator.stopAllowance(settings).toNanos(), TimeUnit.NANOSECONDS);
+                RunResult r = result.get(stopAllowance(settings).toNanos(), TimeUnit.NANOSECONDS);
                 return new RunResult(RunResult.Status.FAILED, r.nextStep(), "the run did not end within "
                         + timeout.toMillis() + " ms and was abandoned" + (r.message().isEmpty() ? "" : ": " + r.message()),
                         r.lastCheckpoint());
@@ -91,5 +91,10 @@ public final class TrainingRun implements AutoCloseable {
         } catch (ExecutionException | TimeoutException e) {
             // the stream and worker threads are daemons: a stuck one cannot keep the JVM alive
         }
+    }
+
+    /** How long a caller should allow a run to end after a stop request before giving up on it. */
+    public static Duration stopAllowance(RunSettings s) {
+        return s.stepTimeout().multipliedBy(2);
     }
 }
