@@ -13,6 +13,7 @@ import dev.baton.runtime.optim.Comms;
 import dev.baton.runtime.optim.EmbeddingTie;
 import dev.baton.runtime.optim.NorMuonAndAdam;
 import dev.baton.runtime.optim.NorMuonState;
+import dev.baton.runtime.optim.OptimizerKernels;
 import dev.baton.runtime.optim.ParamEntry;
 import dev.baton.runtime.optim.ParamState;
 import dev.baton.runtime.optim.ParamTable;
@@ -31,7 +32,7 @@ import java.util.Map;
  * {@link ModelPass}, and this rank's {@link NorMuonAndAdam} (constructed with a
  * {@link PlanShardAssignment} of the same plan), driven phase by phase by the scheduler's
  * commands instead of {@code NorMuonAndAdam.step}. Parameters are addressed by table label.
- * It owns (and closes) the model pass, the optimizer, the parameters and the backend.
+ * It owns (and closes) the model pass, the optimizer and its kernels, the parameters and the backend.
  */
 public final class OptimizerWork implements DeviceWork {
     private static final String STEP = "adam_step.";
@@ -41,16 +42,21 @@ public final class OptimizerWork implements DeviceWork {
     private final ParamSet params;
     private final ParamTable table;
     private final NorMuonAndAdam optimizer;
+    private final OptimizerKernels kernels;
     private final TrainingSchedule schedule;
     private final ModelPass model;
     private double loss;
 
-    public OptimizerWork(Ops ops, ParamSet params, ParamTable table, NorMuonAndAdam optimizer, TrainingSchedule schedule,
-                         ModelPass model, ShardPlan plan, int rank) {
+    /**
+     * @param kernels the kernels {@code optimizer} was built with (closed with it)
+     */
+    public OptimizerWork(Ops ops, ParamSet params, ParamTable table, NorMuonAndAdam optimizer, OptimizerKernels kernels,
+                         TrainingSchedule schedule, ModelPass model, ShardPlan plan, int rank) {
         this.ops = ops;
         this.params = params;
         this.table = table;
         this.optimizer = optimizer;
+        this.kernels = kernels;
         this.schedule = schedule;
         this.model = model;
         for (ParamEntry e : table.inScatterOrder()) {
@@ -169,6 +175,7 @@ public final class OptimizerWork implements DeviceWork {
     public void close() {
         model.close();
         optimizer.close();
+        kernels.close();
         params.close();
         ops.close();
     }

@@ -15,6 +15,7 @@ import dev.baton.runtime.optim.Comms;
 import dev.baton.runtime.optim.EmbeddingTie;
 import dev.baton.runtime.optim.NorMuonAndAdam;
 import dev.baton.runtime.optim.NorMuonConfig;
+import dev.baton.runtime.optim.OptimizerKernels;
 import dev.baton.runtime.optim.ParamEntry;
 import dev.baton.runtime.optim.ParamTable;
 import dev.baton.runtime.optim.ShardAssignment;
@@ -104,9 +105,9 @@ final class MiniWorkload {
         return ps;
     }
 
-    static NorMuonAndAdam optimizer(ParamSet ps, CpuOps ops, ShardAssignment shards) {
-        return new NorMuonAndAdam(table(), ps, ops, new CpuOptimizerKernels(1), AdamConfig.record(), NorMuonConfig.record(),
-                shards, SCHEDULE.splitStep());
+    static NorMuonAndAdam optimizer(ParamSet ps, CpuOps ops, OptimizerKernels kernels, ShardAssignment shards) {
+        return new NorMuonAndAdam(table(), ps, ops, kernels, AdamConfig.record(), NorMuonConfig.record(), shards,
+                SCHEDULE.splitStep());
     }
 
     static WorkFactory factory() {
@@ -120,8 +121,10 @@ final class MiniWorkload {
             public DeviceWork create(int rank, ShardPlan plan) {
                 CpuOps ops = new CpuOps(1);
                 ParamSet ps = params(ops, plan.world());
-                NorMuonAndAdam opt = optimizer(ps, ops, new PlanShardAssignment(plan, rank));
-                return new OptimizerWork(ops, ps, table(), opt, SCHEDULE, new MiniModel(ps, used(), DIM, VOCAB), plan, rank);
+                OptimizerKernels kernels = new CpuOptimizerKernels(1);
+                NorMuonAndAdam opt = optimizer(ps, ops, kernels, new PlanShardAssignment(plan, rank));
+                return new OptimizerWork(ops, ps, table(), opt, kernels, SCHEDULE, new MiniModel(ps, used(), DIM, VOCAB),
+                        plan, rank);
             }
         };
     }

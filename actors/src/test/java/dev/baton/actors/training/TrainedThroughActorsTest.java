@@ -49,7 +49,8 @@ class TrainedThroughActorsTest {
         shard = MiniWorkload.shard(dir);
         CpuOps ops = new CpuOps(1);
         ParamSet ps = MiniWorkload.params(ops, 1);
-        NorMuonAndAdam opt = MiniWorkload.optimizer(ps, ops, ShardAssignment.single());
+        NorMuonAndAdam opt = MiniWorkload.optimizer(ps, ops, new dev.baton.runtime.optim.cpu.CpuOptimizerKernels(1),
+                ShardAssignment.single());
         MiniModel model = new MiniModel(ps, MiniWorkload.used(), MiniWorkload.DIM, MiniWorkload.VOCAB);
         BatchLoader loader = MiniWorkload.loader(shard, 1, LoaderState.START);
         for (int step = 0; step < STEPS; step++) {
