@@ -10,8 +10,16 @@ import dev.baton.runtime.tensor.Tensor;
  *
  * <p>All tensors are row-major. Operations are asynchronous on backends with streams: they
  * are ordered with each other, and only {@link #download} waits for the result.
+ *
+ * <p>The model's operations are grouped by concern in the interfaces this one extends; each
+ * documents its forward next to its backward. Conventions shared by all of them: tensors may be
+ * views (an offset into their owner's storage); shapes are checked; arguments named {@code out},
+ * {@code dx}, ... are overwritten unless the method says it accumulates; gradients of parameters
+ * are always accumulated (+=) so that gradient accumulation over micro-batches works; host values
+ * ({@code float} arguments) are the few scalar parameters the model reads once per forward.
  */
-public interface Ops extends AutoCloseable {
+public interface Ops extends AutoCloseable, EmbeddingOps, NormOps, ElementwiseOps, GateOps, RotaryOps,
+        AttentionOps, LossOps {
     /** Backend name for logs and errors, e.g. "cpu" or "cuda:0". */
     String name();
 
@@ -24,6 +32,12 @@ public interface Ops extends AutoCloseable {
     Tensor upload(float[] host, Shape shape, DType dtype);
 
     Tensor uploadInts(int[] host, Shape shape);
+
+    /** Copies host values into an existing floating tensor of the same element count (no allocation). */
+    void write(Tensor dst, float[] host);
+
+    /** Copies host values into an existing I32 tensor of the same element count (no allocation). */
+    void writeInts(Tensor dst, int[] host);
 
     float[] download(Tensor t);
 

@@ -7,9 +7,22 @@ import dev.baton.runtime.tensor.Tensor;
 
 import java.util.Arrays;
 
-/** The fp32 reference backend: every operation on the JVM heap, spread over every core. */
+/**
+ * The fp32 reference backend: every operation on the JVM heap, spread over every core. Each
+ * concern lives in its own kernel class (CpuAttention, CpuNorms, ...); this class owns the worker
+ * pool they share and dispatches to them. Kernels keep grow-only scratch buffers, so one CpuOps
+ * serves one caller thread at a time (each device worker owns its own).
+ */
 public final class CpuOps implements Ops {
     private final CpuMatmul matmul;
+    private final CpuThreads threads;
+    private final CpuEmbedding embedding;
+    private final CpuNorms norms;
+    private final CpuElementwise elementwise;
+    private final CpuGates gates;
+    private final CpuRotary rotary;
+    private final CpuAttention attention;
+    private final CpuLoss loss;
 
     public CpuOps() {
         this(Runtime.getRuntime().availableProcessors());
@@ -17,6 +30,14 @@ public final class CpuOps implements Ops {
 
     public CpuOps(int threads) {
         this.matmul = new CpuMatmul(threads);
+        this.threads = new CpuThreads(threads);
+        this.embedding = new CpuEmbedding(this.threads);
+        this.norms = new CpuNorms(this.threads);
+        this.elementwise = new CpuElementwise(this.threads);
+        this.gates = new CpuGates(this.threads);
+        this.rotary = new CpuRotary(this.threads);
+        this.attention = new CpuAttention(this.threads);
+        this.loss = new CpuLoss(this.threads);
     }
 
     @Override
@@ -48,6 +69,20 @@ public final class CpuOps implements Ops {
         CpuTensor t = CpuTensor.allocate(shape, DType.I32);
         System.arraycopy(host, 0, t.ints(), 0, host.length);
         return t;
+    }
+
+    @Override
+    public void write(Tensor dst, float[] host) {
+        CpuTensor d = CpuTensor.of(dst);
+        requireSize(host.length, d.shape());
+        System.arraycopy(host, 0, d.floats(), d.offset(), host.length);
+    }
+
+    @Override
+    public void writeInts(Tensor dst, int[] host) {
+        CpuTensor d = CpuTensor.of(dst);
+        requireSize(host.length, d.shape());
+        System.arraycopy(host, 0, d.ints(), d.offset(), host.length);
     }
 
     @Override
@@ -92,6 +127,111 @@ public final class CpuOps implements Ops {
     }
 
     @Override
+    public void embeddingForward(Tensor table, Tensor ids, Tensor out) {
+        embedding.forward(table, ids, out);
+    }
+
+    @Override
+    public void embeddingBackward(Tensor dout, Tensor ids, Tensor dtable) {
+        embedding.backward(dout, ids, dtable);
+    }
+
+    @Override
+    public void rmsNormForward(Tensor x, Tensor out, Tensor rstd, float eps) {
+        norms.forward(x, out, rstd, eps);
+    }
+
+    @Override
+    public void rmsNormBackward(Tensor x, Tensor rstd, Tensor dout, Tensor dx, boolean accumulate) {
+        norms.backward(x, rstd, dout, dx, accumulate);
+    }
+
+    @Override
+    public void axpby(Tensor out, float a, Tensor x, float b, Tensor y) {
+        elementwise.axpby(out, a, x, b, y);
+    }
+
+    @Override
+    public void dot(Tensor a, Tensor b, Tensor dst, int index, float scale, boolean accumulate) {
+        elementwise.dot(a, b, dst, index, scale, accumulate);
+    }
+
+    @Override
+    public void relu2Forward(Tensor h, Tensor out) {
+        elementwise.relu2Forward(h, out);
+    }
+
+    @Override
+    public void relu2Backward(Tensor h, Tensor dout, Tensor dh) {
+        elementwise.relu2Backward(h, dout, dh);
+    }
+
+    @Override
+    public void softcap(Tensor x, Tensor out, float a, float b, float c) {
+        elementwise.softcap(x, out, a, b, c);
+    }
+
+    @Override
+    public void gateForward(Tensor x, Tensor w, Tensor sig) {
+        gates.gateForward(x, w, sig);
+    }
+
+    @Override
+    public void gateBackward(Tensor x, Tensor w, Tensor sig, Tensor dgate, float scale, Tensor dx, Tensor dw) {
+        gates.gateBackward(x, w, sig, dgate, scale, dx, dw);
+    }
+
+    @Override
+    public void gatedAdd(Tensor out, Tensor base, Tensor src, Tensor gate, float scale) {
+        gates.gatedAdd(out, base, src, gate, scale);
+    }
+
+    @Override
+    public void gatedAddBackward(Tensor dout, Tensor src, Tensor gate, float scale, Tensor dsrc, boolean accumulate,
+                                 Tensor dgate) {
+        gates.gatedAddBackward(dout, src, gate, scale, dsrc, accumulate, dgate);
+    }
+
+    @Override
+    public void rotaryForward(Tensor x, Tensor cos, Tensor sin, Tensor out) {
+        rotary.forward(x, cos, sin, out, false);
+    }
+
+    @Override
+    public void rotaryBackward(Tensor dout, Tensor cos, Tensor sin, Tensor dx) {
+        rotary.forward(dout, cos, sin, dx, true);
+    }
+
+    @Override
+    public void keyOffsetForward(Tensor src, Tensor dst) {
+        rotary.keyOffset(src, dst, false);
+    }
+
+    @Override
+    public void keyOffsetBackward(Tensor dout, Tensor dsrc) {
+        rotary.keyOffset(dout, dsrc, true);
+    }
+
+    @Override
+    public void attentionForward(Tensor q, Tensor k, Tensor v, Tensor cuSeqlens, int seqScale, int window,
+                                 float scale, Tensor out, Tensor lse) {
+        attention.forward(q, k, v, cuSeqlens, seqScale, window, scale, out, lse);
+    }
+
+    @Override
+    public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, Tensor dout,
+                                  Tensor cuSeqlens, int seqScale, int window, float scale,
+                                  Tensor dq, Tensor dk, Tensor dv, Tensor delta) {
+        attention.backward(q, k, v, out, lse, dout, cuSeqlens, seqScale, window, scale, dq, dk, dv, delta);
+    }
+
+    @Override
+    public void softcappedCrossEntropy(Tensor logits, Tensor targets, float[] weights, float a, float b, float c,
+                                       Tensor losses, Tensor dlogits) {
+        loss.softcappedCrossEntropy(logits, targets, weights, a, b, c, losses, dlogits);
+    }
+
+    @Override
     public void synchronize() {
         // every CPU operation completes before it returns
     }
@@ -99,6 +239,7 @@ public final class CpuOps implements Ops {
     @Override
     public void close() {
         matmul.close();
+        threads.close();
     }
 
     private static void requireSize(int length, Shape shape) {
