@@ -87,7 +87,6 @@ class BatonCliTest {
     void laterCapabilitiesSaySoAndExitCode3() {
         assertOneLineError(baton("eval"), 3, "baton eval: not available yet", "issue 4");
         assertOneLineError(baton("replay"), 3, "baton replay: not available yet", "issue 7");
-        assertOneLineError(baton("train"), 3, "baton train: not available yet", "issue 4", "profile tiny-cpu is valid");
     }
 
     @Test

@@ -38,7 +38,9 @@ public final class PrepareCommand implements Callable<Integer> {
     String name;
 
     @Option(names = "--tokenizer", paramLabel = "NAME", defaultValue = "gpt2",
-            description = "gpt2 (GPT-2 BPE, BOS 50256) or byte260 (bytes + 4 specials, BOS 1). Default: ${DEFAULT-VALUE}.")
+            description = "gpt2 (GPT-2 BPE, BOS 50256), byte260 (bytes + 4 specials, BOS 1) or sp:FILE.model "
+                    + "(a SentencePiece BPE model, e.g. parameter golf's fineweb_1024_bpe.model; BOS from the model). "
+                    + "Default: ${DEFAULT-VALUE}.")
     String tokenizer;
 
     @Option(names = "--doc-separator", paramLabel = "RULE",

@@ -58,8 +58,11 @@ class PrepareCommandTest {
     void badInputsEndWithOneLineAndExitTwo() throws IOException {
         Path txt = tmp.resolve("a.txt");
         Files.writeString(txt, "one\n\ntwo\n\nthree");
-        assertOneLine(2, "baton prepare: unknown tokenizer 'gtp2'; valid names: gpt2, byte260",
+        assertOneLine(2, "baton prepare: unknown tokenizer 'gtp2'; valid names: gpt2, byte260, sp:FILE.model",
                 txt.toString(), "--tokenizer", "gtp2");
+        Path model = tmp.resolve("fineweb_1024_bpe.model");
+        assertOneLine(2, "baton prepare: tokenizer 'sp:" + model + "': " + model + " does not exist; give the path "
+                + "of a SentencePiece BPE .model file", txt.toString(), "--tokenizer", "sp:" + model);
         assertOneLine(2, "baton prepare: input " + tmp.resolve("nope.txt") + " does not exist",
                 tmp.resolve("nope.txt").toString());
         assertOneLine(2, "baton prepare: unknown document separator 'para'; valid: blank-line, file, line",

@@ -6,18 +6,17 @@ import java.util.List;
  * Turns text into token ids and back, chosen by name ({@link #named}). Every document in a shard is
  * prefixed by {@link #bosId()}, which is how the loaders find document boundaries.
  */
-public sealed interface Tokenizer permits Gpt2Tokenizer, Byte260Tokenizer {
+public sealed interface Tokenizer permits Gpt2Tokenizer, Byte260Tokenizer, SentencePieceTokenizer {
     /** The names {@link #named} accepts. */
-    List<String> NAMES = List.of(Gpt2Tokenizer.NAME, Byte260Tokenizer.NAME);
+    List<String> NAMES = List.of(Gpt2Tokenizer.NAME, Byte260Tokenizer.NAME, SentencePieceTokenizer.PREFIX + "FILE.model");
 
-    /** The tokenizer called {@code name}: {@code gpt2} or {@code byte260}. */
+    /** The tokenizer called {@code name}: {@code gpt2}, {@code byte260} or {@code sp:FILE.model} (SentencePiece BPE). */
     static Tokenizer named(String name) {
         if (name == null || name.isBlank()) {
             throw new UnknownTokenizerException("no tokenizer named; valid names: " + String.join(", ", NAMES));
         }
-        if (name.startsWith("sp:")) {
-            throw new UnknownTokenizerException("tokenizer '" + name + "': SentencePiece models (sp:FILE) are not "
-                    + "supported yet (a later issue brings them); use one of " + String.join(", ", NAMES));
+        if (name.startsWith(SentencePieceTokenizer.PREFIX)) {
+            return SentencePieceTokenizer.open(name);
         }
         return switch (name) {
             case Gpt2Tokenizer.NAME -> new Gpt2Tokenizer();
