@@ -3,98 +3,13 @@
 //
 // A group of `lanes` threads (a power of two up to 32, chosen by the host so that each lane gets
 // about one 8-element chunk per pass, see RowLanes) owns one row: lane l takes chunks l, l+lanes,
-// ..., sums its share, and the group sums by shuffles. Rows of up to 4 chunks per lane (1024
-// elements at 32 lanes: the residual and head rows of the record) stay in registers between the
-// sum and the write; longer rows take a second pass that re-reads them (from L1).
+// ..., sums its share, and the group sums by shuffles. The second pass re-reads the row, which
+// the first pass has just brought into L1, so device memory sees one read per input element.
 #include "typed_access.cuh"
 
 using namespace baton;
 
 namespace {
-
-constexpr int kMaxChunks = 4;
-
-// Register-resident forward: chunk i of this lane starts at element (lane + i·lanes)·V.
-template <int V>
-__device__ __forceinline__ void norm_forward_regs(const void *x, void *out, float *rstd, long long row, int cols,
-                                                  int lane, int lanes, bool valid, bool bx, bool bo, float eps) {
-    const long long base = row * cols;
-    float v[kMaxChunks][V];
-    float ss = 0.f;
-#pragma unroll
-    for (int i = 0; i < kMaxChunks; i++) {
-        const int c = (lane + i * lanes) * V;
-        if (valid && c < cols) {
-            loadv<V>(x, bx, base + c, v[i]);
-#pragma unroll
-            for (int k = 0; k < V; k++) {
-                ss = fmaf(v[i][k], v[i][k], ss);
-            }
-        }
-    }
-    ss = group_sum(ss, lanes);
-    if (!valid) {
-        return;
-    }
-    const float r = 1.0f / sqrtf(ss / (float) cols + eps);
-    if (lane == 0) {
-        rstd[row] = r;
-    }
-#pragma unroll
-    for (int i = 0; i < kMaxChunks; i++) {
-        const int c = (lane + i * lanes) * V;
-        if (c < cols) {
-#pragma unroll
-            for (int k = 0; k < V; k++) {
-                v[i][k] *= r;
-            }
-            storev<V>(out, bo, base + c, v[i]);
-        }
-    }
-}
-
-template <int V>
-__device__ __forceinline__ void norm_backward_regs(const void *x, const float *rstd, const void *dout, void *dx,
-                                                   long long row, int cols, int lane, int lanes, bool valid,
-                                                   bool accumulate, bool bx, bool bd, bool bg) {
-    const long long base = row * cols;
-    const float r = valid ? rstd[row] : 0.f;
-    float vx[kMaxChunks][V], vd[kMaxChunks][V];
-    float dot = 0.f;
-#pragma unroll
-    for (int i = 0; i < kMaxChunks; i++) {
-        const int c = (lane + i * lanes) * V;
-        if (valid && c < cols) {
-            loadv<V>(x, bx, base + c, vx[i]);
-            loadv<V>(dout, bd, base + c, vd[i]);
-#pragma unroll
-            for (int k = 0; k < V; k++) {
-                dot = fmaf(vd[i][k], vx[i][k] * r, dot);
-            }
-        }
-    }
-    dot = group_sum(dot, lanes);
-    if (!valid) {
-        return;
-    }
-    const float mean = dot / (float) cols;
-#pragma unroll
-    for (int i = 0; i < kMaxChunks; i++) {
-        const int c = (lane + i * lanes) * V;
-        if (c < cols) {
-            float g[V];
-            if (accumulate) {
-                loadv<V>(dx, bg, base + c, g);
-            }
-#pragma unroll
-            for (int k = 0; k < V; k++) {
-                const float v = r * (vd[i][k] - vx[i][k] * r * mean);
-                g[k] = accumulate ? g[k] + v : v;
-            }
-            storev<V>(dx, bg, base + c, g);
-        }
-    }
-}
 
 template <int V>
 __device__ __forceinline__ void norm_forward_row(const void *x, void *out, float *rstd, long long row, int cols,
@@ -179,9 +94,7 @@ extern "C" __global__ void baton_rmsnorm_fwd(const void *x, void *out, float *rs
     const int lane = (int) (t % lanes);
     const bool valid = row < rows;
     const bool bx = type_bit(types, 0), bo = type_bit(types, 1);
-    if (cols % 8 == 0 && aligned16(x) && aligned16(out) && cols <= lanes * 8 * kMaxChunks) {
-        norm_forward_regs<8>(x, out, rstd, row, cols, lane, lanes, valid, bx, bo, eps);
-    } else if (cols % 8 == 0 && aligned16(x) && aligned16(out)) {
+    if (cols % 8 == 0 && aligned16(x) && aligned16(out)) {
         norm_forward_row<8>(x, out, rstd, row, cols, lane, lanes, valid, bx, bo, eps);
     } else {
         norm_forward_row<1>(x, out, rstd, row, cols, lane, lanes, valid, bx, bo, eps);
@@ -197,9 +110,7 @@ extern "C" __global__ void baton_rmsnorm_bwd(const void *x, const float *rstd, c
     const int lane = (int) (t % lanes);
     const bool valid = row < rows;
     const bool bx = type_bit(types, 0), bd = type_bit(types, 1), bg = type_bit(types, 2);
-    if (cols % 8 == 0 && aligned16(x) && aligned16(dout) && aligned16(dx) && cols <= lanes * 8 * kMaxChunks) {
-        norm_backward_regs<8>(x, rstd, dout, dx, row, cols, lane, lanes, valid, accumulate != 0, bx, bd, bg);
-    } else if (cols % 8 == 0 && aligned16(x) && aligned16(dout) && aligned16(dx)) {
+    if (cols % 8 == 0 && aligned16(x) && aligned16(dout) && aligned16(dx)) {
         norm_backward_row<8>(x, rstd, dout, dx, row, cols, lane, lanes, valid, accumulate != 0, bx, bd, bg);
     } else {
         norm_backward_row<1>(x, rstd, dout, dx, row, cols, lane, lanes, valid, accumulate != 0, bx, bd, bg);

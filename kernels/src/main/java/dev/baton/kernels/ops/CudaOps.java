@@ -5,7 +5,6 @@ import dev.baton.kernels.driver.CudaDevice;
 import dev.baton.kernels.driver.CudaStream;
 import dev.baton.kernels.driver.DeviceProperties;
 import dev.baton.kernels.tensor.CudaTensor;
-import dev.baton.runtime.ops.AttentionOps;
 import dev.baton.runtime.ops.Ops;
 import dev.baton.runtime.tensor.DType;
 import dev.baton.runtime.tensor.Shape;
@@ -17,8 +16,9 @@ import java.util.Arrays;
  * The CUDA backend: every operation of the model on one GPU, in the record's precision. Weights
  * and activations are bf16 (GEMM inputs), per-row statistics (rstd, lse, gates), losses and
  * parameter gradients fp32; every kernel computes in fp32 and every reduction accumulates in fp32
- * or fp64. Matrix products go to cuBLASLt (bf16 inputs, fp32 accumulation); the rest are the fused
- * kernels of {@code src/main/cuda}, one concern per file and per class here.
+ * or fp64. Matrix products go to cuBLASLt (bf16 inputs, fp32 accumulation), attention to the tiled
+ * kernels of {@link CudaAttention}; the rest are the fused kernels of {@code src/main/cuda}, one
+ * concern per file and per class here.
  *
  * <p>All work is enqueued on one stream, in call order; only {@link #download}, {@link #downloadInts}
  * and {@link #synchronize} wait. The calling thread must have the device's context current (the
@@ -40,7 +40,8 @@ public final class CudaOps implements Ops {
     private final CudaGates gates;
     private final CudaEmbedding embedding;
     private final CudaLoss loss;
-    private final AttentionOps attention;
+    private final CudaAttention attention;
+    private final RowwiseAttention referenceAttention;
 
     private CudaOps(CudaDevice device, boolean ownsDevice, DType precision) {
         if (precision != DType.BF16 && precision != DType.F32) {
@@ -62,8 +63,8 @@ public final class CudaOps implements Ops {
         this.gates = new CudaGates(properties, stream);
         this.embedding = new CudaEmbedding(properties, stream);
         this.loss = new CudaLoss(properties, stream);
-        // the switch to the tiled tensor-core kernels of branch attn: new CudaAttention(properties, stream)
-        this.attention = new RowwiseAttention(properties, stream);
+        this.attention = CudaAttention.load(properties);
+        this.referenceAttention = new RowwiseAttention(properties, stream);
     }
 
     /** Opens device {@code ordinal} (its primary context becomes current on this thread) and owns it. */
@@ -294,17 +295,30 @@ public final class CudaOps implements Ops {
         rotary.keyOffset(dout, dsrc, true);
     }
 
+    /** bf16: the tiled tensor-core kernels of {@link CudaAttention}; fp32 (reference mode): {@link RowwiseAttention}. */
     @Override
     public void attentionForward(Tensor q, Tensor k, Tensor v, Tensor cuSeqlens, int seqScale, int window,
                                  float scale, Tensor out, Tensor lse) {
-        attention.attentionForward(q, k, v, cuSeqlens, seqScale, window, scale, out, lse);
+        if (q.dtype() == DType.BF16) {
+            attention.forward(CudaTensor.of(q), CudaTensor.of(k), CudaTensor.of(v), CudaTensor.of(cuSeqlens), seqScale,
+                    window, scale, CudaTensor.of(out), CudaTensor.of(lse), stream);
+        } else {
+            referenceAttention.attentionForward(q, k, v, cuSeqlens, seqScale, window, scale, out, lse);
+        }
     }
 
     @Override
     public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor out, Tensor lse, Tensor dout,
                                   Tensor cuSeqlens, int seqScale, int window, float scale,
                                   Tensor dq, Tensor dk, Tensor dv, Tensor delta) {
-        attention.attentionBackward(q, k, v, out, lse, dout, cuSeqlens, seqScale, window, scale, dq, dk, dv, delta);
+        if (q.dtype() == DType.BF16) {
+            attention.backward(CudaTensor.of(q), CudaTensor.of(k), CudaTensor.of(v), CudaTensor.of(out),
+                    CudaTensor.of(lse), CudaTensor.of(dout), CudaTensor.of(cuSeqlens), seqScale, window, scale,
+                    CudaTensor.of(dq), CudaTensor.of(dk), CudaTensor.of(dv), CudaTensor.of(delta), stream);
+        } else {
+            referenceAttention.attentionBackward(q, k, v, out, lse, dout, cuSeqlens, seqScale, window, scale, dq, dk,
+                    dv, delta);
+        }
     }
 
     @Override
@@ -323,13 +337,8 @@ public final class CudaOps implements Ops {
     public void close() {
         device.makeCurrent();
         stream.synchronize();
-        if (attention instanceof AutoCloseable c) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                throw new IllegalStateException("closing the attention kernels", e);
-            }
-        }
+        attention.close();
+        referenceAttention.close();
         loss.close();
         embedding.close();
         gates.close();

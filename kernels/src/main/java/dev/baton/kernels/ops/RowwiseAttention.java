@@ -14,9 +14,10 @@ import static dev.baton.kernels.ops.CudaArgs.address;
 
 /**
  * Exact document-masked sliding-window attention of {@code attention_rowwise.cu}: one warp per
- * query (or key) row, key (query) tiles in shared memory, online softmax, fp32 on CUDA cores.
- * The correctness baseline that lets the model run end to end on the GPU until the tiled
- * tensor-core kernels of {@code CudaAttention} replace it (one line in {@link CudaOps}).
+ * query (or key) row, key (query) tiles in shared memory, online softmax, fp32 on CUDA cores, for
+ * fp32 or bf16 tensors. The correctness baseline that ran the model end to end before the tiled
+ * tensor-core kernels ({@link CudaAttention}) came; CudaOps keeps it for its fp32 reference mode,
+ * which the tiled bf16 kernels do not serve.
  *
  * <p>The document boundaries are read on the device; unlike the CPU backend this class cannot
  * validate their contents (start 0, non-decreasing, end at the token count) without a host copy,

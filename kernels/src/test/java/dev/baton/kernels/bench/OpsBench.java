@@ -2,6 +2,7 @@ package dev.baton.kernels.bench;
 
 import dev.baton.kernels.ops.CudaOps;
 import dev.baton.kernels.ops.ProfilingOps;
+import dev.baton.kernels.ops.RowwiseAttention;
 import dev.baton.kernels.optim.CudaOptimizerKernels;
 import dev.baton.runtime.data.Batch;
 import dev.baton.runtime.model.ForwardSchedule;
@@ -9,6 +10,7 @@ import dev.baton.runtime.model.Gpt;
 import dev.baton.runtime.model.GptConfig;
 import dev.baton.runtime.model.GptParams;
 import dev.baton.runtime.model.Yarn;
+import dev.baton.runtime.ops.AttentionOps;
 import dev.baton.runtime.optim.AdamConfig;
 import dev.baton.runtime.optim.NorMuonAndAdam;
 import dev.baton.runtime.optim.NorMuonConfig;
@@ -204,20 +206,30 @@ public final class OpsBench {
         int[] docs = documents(11, T);
         Tensor cu = ops.uploadInts(docs, Shape.of(docs.length));
         owned.add(cu);
-        for (int window : new int[] {640, 1408}) {
-            double keys = visibleKeys(docs, 1, window) * (double) H;
-            String shape = "(T,6,128) window " + window;
-            b.time("attention fwd (rowwise)", shape, 0, 4.0 * HD * keys, 1, 3,
-                    () -> ops.attentionForward(t[0], t[1], t[2], cu, 1, window, 0.1f, t[3], lse));
-            b.time("attention bwd (rowwise)", shape, 0, 14.0 * HD * keys, 1, 3,
-                    () -> ops.attentionBackward(t[0], t[1], t[2], t[3], lse, t[4], cu, 1, window, 0.1f, t[5], t[6],
-                            t[7], delta));
+        try (RowwiseAttention rowwise = new RowwiseAttention(ops.device().properties(), ops.stream())) {
+            for (AttentionOps impl : new AttentionOps[] {ops, rowwise}) {
+                String name = impl == ops ? "tiled" : "rowwise";
+                for (int window : impl == ops ? new int[] {640, 1408} : new int[] {640}) {
+                    double keys = visibleKeys(docs, 1, window) * (double) H;
+                    String shape = "(T,6,128) window " + window;
+                    int reps = impl == ops ? 10 : 3;
+                    b.time("attention fwd (" + name + ")", shape, 0, 4.0 * HD * keys, 1, reps,
+                            () -> impl.attentionForward(t[0], t[1], t[2], cu, 1, window, 0.1f, t[3], lse));
+                    b.time("attention bwd (" + name + ")", shape, 0, 14.0 * HD * keys, 1, reps,
+                            () -> impl.attentionBackward(t[0], t[1], t[2], t[3], lse, t[4], cu, 1, window, 0.1f, t[5],
+                                    t[6], t[7], delta));
+                }
+            }
         }
         Shape paired = Shape.of(2 * T, H / 2, HD);
         double keys = visibleKeys(docs, 2, 640) * (double) (H / 2);
-        b.time("attention fwd paired (rowwise)", "(2T,3,128) window 640", 0, 4.0 * HD * keys, 1, 3,
+        b.time("attention fwd paired (tiled)", "(2T,3,128) window 640", 0, 4.0 * HD * keys, 1, 10,
                 () -> ops.attentionForward(t[0].view(paired), t[1].view(paired), t[2].view(paired), cu, 2, 640, 0.1f,
                         t[3].view(paired), lse.view(Shape.of(2 * T, H / 2))));
+        b.time("attention bwd paired (tiled)", "(2T,3,128) window 640", 0, 14.0 * HD * keys, 1, 10,
+                () -> ops.attentionBackward(t[0].view(paired), t[1].view(paired), t[2].view(paired), t[3].view(paired),
+                        lse.view(Shape.of(2 * T, H / 2)), t[4].view(paired), cu, 2, 640, 0.1f, t[5].view(paired),
+                        t[6].view(paired), t[7].view(paired), delta.view(Shape.of(2 * T, H / 2))));
     }
 
     private static void gemms(CudaOps ops, BenchTimer b, List<Tensor> owned) {

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * rmsnorm.cu against CpuOps for the model's row widths (768 residual, 128 head, 16 and 64 of
- * record-small: rows held in registers), a long row (2048: the two-pass path) and an unaligned
+ * record-small), a long row (2048) and an unaligned
  * width (20, the scalar path). Tolerances: bf16 y and dx 1e-2,
  * fp32 rstd 1e-5 (fp32 vs fp64 row sums).
  */
