@@ -56,8 +56,8 @@ class BatonJarIT {
         assertEquals(2, unknown.code(), unknown.output());
         assertTrue(unknown.output().contains("baton: unknown subcommand 'frobnicate' (try 'baton --help')"), unknown.output());
 
-        Result later = run("bench");
+        Result later = run("replay");
         assertEquals(3, later.code(), later.output());
-        assertTrue(later.output().contains("baton bench: not available yet"), later.output());
+        assertTrue(later.output().contains("baton replay: not available yet"), later.output());
     }
 }

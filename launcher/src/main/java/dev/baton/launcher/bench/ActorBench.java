@@ -1,0 +1,123 @@
+package dev.baton.launcher.bench;
+
+import dev.baton.actors.cuda.CudaBackend;
+import dev.baton.actors.plan.ParamLayout;
+import dev.baton.actors.plan.ShardPlan;
+import dev.baton.actors.run.RunListener;
+import dev.baton.actors.run.RunResult;
+import dev.baton.actors.run.RunSettings;
+import dev.baton.actors.run.StepReport;
+import dev.baton.actors.run.TrainingRun;
+import dev.baton.actors.run.Workload;
+import dev.baton.actors.training.OptimizerWork;
+import dev.baton.actors.training.PlanShardAssignment;
+import dev.baton.actors.training.TableLayouts;
+import dev.baton.actors.work.BatchSource;
+import dev.baton.actors.work.DeviceWork;
+import dev.baton.actors.work.StepSchedule;
+import dev.baton.actors.work.WorkFactory;
+import dev.baton.kernels.ops.CudaOps;
+import dev.baton.kernels.optim.CudaOptimizerKernels;
+import dev.baton.runtime.data.Batch;
+import dev.baton.runtime.model.Gpt;
+import dev.baton.runtime.model.GptParams;
+import dev.baton.runtime.optim.NorMuonAndAdam;
+import dev.baton.runtime.param.ParamSet;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The same steps through the actor runtime at W = 1 on the CUDA backend: a {@link CudaBackend}
+ * on device 0, one DeviceWorker whose compute and comm streams are CUDA streams, NCCL (one rank)
+ * for the collectives, the scheduler's per-parameter commands, and the coordinator waiting for
+ * each step. Step times are the coordinator's (send to last answer), so they include every cost
+ * of the runtime. When the phase is untied, the tie ends after step 1: run at least two warm-up steps.
+ */
+final class ActorBench {
+    private ActorBench() {
+    }
+
+    static StepTimes run(BenchModel m, BenchPhase phase, Batch[] pool, int warmup, int steps) {
+        int total = warmup + steps;
+        // untied phases: the tie ends after step 1 (an Adam step, as the record's split step), a warm-up step
+        long split = phase.tied() ? Integer.MAX_VALUE : 1;
+        StepSchedule schedule = new StepSchedule() {
+            @Override
+            public boolean adamStep(long step) {
+                return step % 2 == 1;
+            }
+
+            @Override
+            public long splitStep() {
+                return split;
+            }
+        };
+        List<Double> times = Collections.synchronizedList(new ArrayList<>());
+        RunListener listener = new RunListener() {
+            @Override
+            public void stepDone(StepReport r) {
+                times.add(r.wallNanos() / 1e6);
+            }
+        };
+        try (CudaBackend backend = CudaBackend.open(0)) {
+            Workload workload = new Workload(new Factory(backend, m, phase, (int) split), new Source(pool, phase.gradAccum()),
+                    m.table(), schedule);
+            RunSettings settings = RunSettings.defaults(1, total).withTimeouts(Duration.ofSeconds(120), Duration.ofSeconds(60));
+            RunResult result;
+            try (TrainingRun run = TrainingRun.start(settings, workload, backend, listener)) {
+                result = run.await(Duration.ofMinutes(10));
+            }
+            if (result.status() != RunResult.Status.COMPLETED) {
+                throw new IllegalStateException("the actor run ended " + result.status() + ": " + result.message());
+            }
+        }
+        List<Double> all = List.copyOf(times);
+        return new StepTimes(all.subList(0, warmup), all.subList(warmup, all.size()));
+    }
+
+    /** Rank 0's work on the backend's device: the record's model and optimizer over the phase. */
+    private record Factory(CudaBackend backend, BenchModel m, BenchPhase phase, int splitStep) implements WorkFactory {
+        @Override
+        public List<ParamLayout> layouts(int world) {
+            return TableLayouts.of(m.table(), GptParams.shapes(m.model()), Map.of("mlp", m.model().numLayers()));
+        }
+
+        @Override
+        public DeviceWork create(int rank, ShardPlan plan) {
+            CudaOps ops = backend.ops(rank);
+            CudaOptimizerKernels kernels = new CudaOptimizerKernels(ops);
+            ParamSet params = GptParams.create(ops, m.model(), m.seed());
+            NorMuonAndAdam optimizer = new NorMuonAndAdam(m.table(), params, ops, kernels, m.adam(), m.normuon(),
+                    new PlanShardAssignment(plan, rank), splitStep);
+            PhasePass pass = new PhasePass(new Gpt(ops, m.model(), params, phase.microTokens()), ops, phase);
+            return new OptimizerWork(ops, params, m.table(), optimizer, kernels, m.schedule(), pass, plan, rank);
+        }
+    }
+
+    /** The phase's micro-batches, the same every step. */
+    private record Source(Batch[] pool, int accum) implements BatchSource {
+        @Override
+        public Batch[][] next(long step, int world) {
+            Batch[][] out = new Batch[accum][world];
+            for (int j = 0; j < accum; j++) {
+                for (int r = 0; r < world; r++) {
+                    out[j][r] = pool[(j * world + r) % pool.length];
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public Map<String, Long> position() {
+            return Map.of();
+        }
+
+        @Override
+        public void restore(Map<String, Long> position) {
+        }
+    }
+}
