@@ -13,6 +13,8 @@ package dev.baton.runtime.ops.cpu;
  * <p>Calls are serialised: the packed-B buffer and the pool are shared by the tasks of one call.
  */
 final class CpuMatmul implements AutoCloseable {
+    /** Multiply-adds below which a direct-path task would cost more to schedule than to run. */
+    private static final long MIN_TASK_WORK = 1 << 14;
     private final PoolParallelFor pool;
     private final GemmTuning tuning;
     private final ThreadLocal<GemmWorkspace> workspaces;
@@ -62,12 +64,17 @@ final class CpuMatmul implements AutoCloseable {
         int m = pr.m();
         int chunks = BlockedGemm.ceilDiv(pr.n(), DirectGemm.COLUMNS_PER_TASK);
         int width = BlockedGemm.ceilDiv(pr.n(), chunks);
+        // rows per task so that one task is worth at least MIN_TASK_WORK multiply-adds
+        int rows = (int) Math.min(m, Math.max(1, MIN_TASK_WORK / ((long) width * pr.k() + 1)));
+        int rowBlocks = BlockedGemm.ceilDiv(m, rows);
         long work = (long) pr.batch() * m * pr.n() * pr.k();
         ParallelFor pf = work >= tuning.minParallelWork() ? pool : ParallelFor.SERIAL;
-        pf.forEach(pr.batch() * m * chunks, u -> {
+        pf.forEach(pr.batch() * rowBlocks * chunks, u -> {
             int j0 = (u % chunks) * width;
-            int row = u / chunks;
-            DirectGemm.row(pr, row / m, row % m, j0, Math.min(pr.n(), j0 + width), workspaces.get());
+            int block = u / chunks;
+            int i0 = (block % rowBlocks) * rows;
+            DirectGemm.block(pr, block / rowBlocks, i0, Math.min(m, i0 + rows), j0, Math.min(pr.n(), j0 + width),
+                    workspaces.get());
         });
     }
 

@@ -19,12 +19,14 @@ final class DirectGemm {
     private DirectGemm() {
     }
 
-    /** {@code C[i, j0:j1]} of one batch entry. */
-    static void row(MatmulProblem pr, int entry, int i, int j0, int j1, GemmWorkspace ws) {
-        if (pr.bRowsContiguous()) {
-            axpyRow(pr, entry, i, j0, j1);
-        } else {
-            dotRow(pr, entry, i, j0, j1, ws);
+    /** {@code C[i0:i1, j0:j1]} of one batch entry. */
+    static void block(MatmulProblem pr, int entry, int i0, int i1, int j0, int j1, GemmWorkspace ws) {
+        for (int i = i0; i < i1; i++) {
+            if (pr.bRowsContiguous()) {
+                axpyRow(pr, entry, i, j0, j1);
+            } else {
+                dotRow(pr, entry, i, j0, j1, ws);
+            }
         }
     }
 
@@ -104,7 +106,8 @@ final class DirectGemm {
         int ci = pr.cStart(entry) + i * pr.n();
         int bi = pr.bStart(entry);
         int bs = pr.bColStride();
-        int vEnd = k / L * L;
+        // below two vectors of depth the reduction costs more than the lanes save
+        int vEnd = k < 2 * L ? 0 : k / L * L;
         int j = j0;
         for (; j + 4 <= j1; j += 4) {
             int r0 = bi + j * bs;

@@ -32,6 +32,21 @@ final class MicroKernel {
      */
     static void multiply(int kc, float[] ap, int ao, float[] bp, int bo,
                          float[] c, int co, int ldc, int rows, int cols, float alpha, float beta, float[] tile) {
+        accumulate(kc, ap, ao, bp, bo, tile);
+        if (cols == NR) {
+            storeRows(tile, rows, alpha, beta, c, co, ldc);
+        } else {
+            storeEdge(tile, rows, cols, alpha, beta, c, co, ldc);
+        }
+    }
+
+    /**
+     * The hot loop, alone in its method: {@code tile = Ap · Bp} (MR × NR, row-major). Keeping
+     * the stores to C out of it leaves C2 a loop with one exit and no value-dependent branch,
+     * which it compiles with all 12 accumulators in registers whatever the call profile; with
+     * the C update inlined here it sometimes boxed two accumulators on the heap (4× slower).
+     */
+    private static void accumulate(int kc, float[] ap, int ao, float[] bp, int bo, float[] tile) {
         FloatVector c00 = FloatVector.zero(F);
         FloatVector c01 = c00;
         FloatVector c10 = c00;
@@ -68,15 +83,6 @@ final class MicroKernel {
             c50 = av.fma(b0, c50);
             c51 = av.fma(b1, c51);
         }
-        if (rows == MR && cols == NR) {
-            storeRow(c00, c01, alpha, beta, c, co);
-            storeRow(c10, c11, alpha, beta, c, co + ldc);
-            storeRow(c20, c21, alpha, beta, c, co + 2 * ldc);
-            storeRow(c30, c31, alpha, beta, c, co + 3 * ldc);
-            storeRow(c40, c41, alpha, beta, c, co + 4 * ldc);
-            storeRow(c50, c51, alpha, beta, c, co + 5 * ldc);
-            return;
-        }
         c00.intoArray(tile, 0);
         c01.intoArray(tile, L);
         c10.intoArray(tile, NR);
@@ -89,21 +95,21 @@ final class MicroKernel {
         c41.intoArray(tile, 4 * NR + L);
         c50.intoArray(tile, 5 * NR);
         c51.intoArray(tile, 5 * NR + L);
-        storeEdge(tile, rows, cols, alpha, beta, c, co, ldc);
     }
 
-    private static void storeRow(FloatVector lo, FloatVector hi, float alpha, float beta, float[] c, int co) {
+    /** Full-width rows: two vectors per row. */
+    private static void storeRows(float[] tile, int rows, float alpha, float beta, float[] c, int co, int ldc) {
         FloatVector va = FloatVector.broadcast(F, alpha);
-        if (beta == 0f) {
-            lo.mul(va).intoArray(c, co);
-            hi.mul(va).intoArray(c, co + L);
-        } else if (beta == 1f) {
-            lo.fma(va, FloatVector.fromArray(F, c, co)).intoArray(c, co);
-            hi.fma(va, FloatVector.fromArray(F, c, co + L)).intoArray(c, co + L);
-        } else {
-            FloatVector vb = FloatVector.broadcast(F, beta);
-            lo.fma(va, FloatVector.fromArray(F, c, co).mul(vb)).intoArray(c, co);
-            hi.fma(va, FloatVector.fromArray(F, c, co + L).mul(vb)).intoArray(c, co + L);
+        FloatVector vb = FloatVector.broadcast(F, beta);
+        for (int r = 0, t = 0, ci = co; r < rows; r++, t += NR, ci += ldc) {
+            FloatVector lo = FloatVector.fromArray(F, tile, t).mul(va);
+            FloatVector hi = FloatVector.fromArray(F, tile, t + L).mul(va);
+            if (beta != 0f) {
+                lo = FloatVector.fromArray(F, c, ci).fma(vb, lo);
+                hi = FloatVector.fromArray(F, c, ci + L).fma(vb, hi);
+            }
+            lo.intoArray(c, ci);
+            hi.intoArray(c, ci + L);
         }
     }
 
