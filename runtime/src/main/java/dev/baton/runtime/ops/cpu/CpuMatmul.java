@@ -4,8 +4,9 @@ package dev.baton.runtime.ops.cpu;
  * The fp32 GEMM of the CPU backend, {@code c = alpha · op(a) · op(b) + beta · c} with the
  * semantics of {@code Ops.matmul}, on a ForkJoinPool of its own that spans every core.
  *
- * <p>Three routes, chosen per call: small or skinny problems run {@link DirectGemm} (on the
- * calling thread when tiny); large ones run {@link BlockedGemm}, parallel over tiles of C;
+ * <p>Four routes, chosen per call: outputs at most one vector wide (the gates) run
+ * {@link NarrowGemm}; other small or thin problems run {@link DirectGemm} (on the calling
+ * thread when tiny); large ones run {@link BlockedGemm}, parallel over tiles of C;
  * batches of large per-entry problems (the optimizer's (n, 768, 768) stacks) run one entry per
  * task when there are enough entries to keep every thread busy, which avoids any barrier.
  * A batch of row-major a against a shared b is folded into one taller product first.
@@ -41,6 +42,8 @@ final class CpuMatmul implements AutoCloseable {
         }
         if (pr.k() == 0 || alpha == 0f) {
             scale(pr);
+        } else if (tuning.narrow(pr.m(), pr.n())) {
+            narrow(pr);
         } else if (!tuning.packed(pr.m(), pr.n(), pr.k())) {
             direct(pr);
         } else if (pr.bShared()) {
@@ -75,6 +78,27 @@ final class CpuMatmul implements AutoCloseable {
             int i0 = (block % rowBlocks) * rows;
             DirectGemm.block(pr, block / rowBlocks, i0, Math.min(m, i0 + rows), j0, Math.min(pr.n(), j0 + width),
                     workspaces.get());
+        });
+    }
+
+    private void narrow(MatmulProblem pr) {
+        int m = pr.m();
+        int size = NarrowGemm.packedSize(pr.n(), pr.k());
+        int packs = pr.bBatchStride() == 0 ? 1 : pr.batch();
+        float[] bt = callWorkspace.packedB(packs * size);
+        for (int e = 0; e < packs; e++) {
+            NarrowGemm.packB(pr, e, bt, e * size);
+        }
+        int rows = (int) Math.min(m, Math.max(NarrowGemm.ROWS,
+                MIN_TASK_WORK / ((long) pr.n() * pr.k() + 1) / NarrowGemm.ROWS * NarrowGemm.ROWS));
+        int rowBlocks = BlockedGemm.ceilDiv(m, rows);
+        long work = (long) pr.batch() * m * pr.n() * pr.k();
+        ParallelFor pf = work >= tuning.minParallelWork() ? pool : ParallelFor.SERIAL;
+        pf.forEach(pr.batch() * rowBlocks, u -> {
+            int entry = u / rowBlocks;
+            int i0 = (u % rowBlocks) * rows;
+            NarrowGemm.rows(pr, entry, i0, Math.min(m, i0 + rows), bt, packs == 1 ? 0 : entry * size,
+                    workspaces.get().tile);
         });
     }
 

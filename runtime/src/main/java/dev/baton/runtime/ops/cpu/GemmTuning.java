@@ -15,14 +15,15 @@ package dev.baton.runtime.ops.cpu;
  * @param packedBFloats budget of the packed B block (k × nc floats, kept in L3), which sets nc
  * @param minPackedWork smallest m·n·k that goes through packing; below it the direct path runs
  * @param minPackedDim  smallest m, n and k that goes through packing (skinny shapes stay direct)
- * @param minParallelWork smallest batch·m·n·k of the direct path that is spread over the pool
+ * @param minParallelWork smallest batch·m·n·k of the direct or narrow path spread over the pool
+ * @param narrowMaxN    widest C (columns) that takes {@link NarrowGemm} when it has enough rows; 0: never
  */
 record GemmTuning(int mcMax, int kcMax, int packedBFloats, long minPackedWork, int minPackedDim,
-                  long minParallelWork) {
+                  long minParallelWork, int narrowMaxN) {
     /** 64³: below this a matmul is done before a fork-join round trip would pay for itself. */
     private static final long SMALL = 64L * 64 * 64;
 
-    static final GemmTuning DEFAULT = new GemmTuning(96, 768, 1 << 21, SMALL, 4, SMALL);
+    static final GemmTuning DEFAULT = new GemmTuning(96, 768, 1 << 21, SMALL, 4, SMALL, MicroKernel.L);
 
     GemmTuning {
         if (mcMax <= 0 || mcMax % MicroKernel.MR != 0) {
@@ -31,6 +32,11 @@ record GemmTuning(int mcMax, int kcMax, int packedBFloats, long minPackedWork, i
         if (kcMax <= 0 || packedBFloats <= 0) {
             throw new IllegalArgumentException("kcMax and packedBFloats must be positive");
         }
+    }
+
+    /** True for outputs narrow enough, and tall enough, that {@link NarrowGemm} beats packing. */
+    boolean narrow(int m, int n) {
+        return n <= narrowMaxN && m >= 2 * NarrowGemm.ROWS;
     }
 
     /** True when packing pays: every dimension is wide enough and the product is large. */

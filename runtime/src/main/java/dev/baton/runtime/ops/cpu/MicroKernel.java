@@ -117,12 +117,15 @@ final class MicroKernel {
 
     private static void storeEdge(float[] tile, int rows, int cols, float alpha, float beta,
                                   float[] c, int co, int ldc) {
-        for (int r = 0; r < rows; r++) {
-            int t = r * NR;
-            int ci = co + r * ldc;
-            for (int j = 0; j < cols; j++) {
-                float v = alpha * tile[t + j];
-                c[ci + j] = beta == 0f ? v : v + beta * c[ci + j];
+        for (int r = 0, t = 0, ci = co; r < rows; r++, t += NR, ci += ldc) {
+            if (beta == 0f) {
+                for (int j = 0; j < cols; j++) {
+                    c[ci + j] = alpha * tile[t + j];
+                }
+            } else {
+                for (int j = 0; j < cols; j++) {
+                    c[ci + j] = alpha * tile[t + j] + beta * c[ci + j];
+                }
             }
         }
     }

@@ -30,8 +30,23 @@ final class PanelPacking {
             int d = q * MR * kc;
             int live = Math.min(MR, rows - q * MR);
             int first = base + (i0 + q * MR) * rs + p0 * cs;
-            if (pr.aRowsContiguous()) {
-                // op(A) row-major: read each row along p, write with stride MR
+            if (pr.aRowsContiguous() && live == MR) {
+                // op(A) row-major: six row cursors advance together, writes are sequential
+                int r0 = first;
+                int r1 = r0 + rs;
+                int r2 = r1 + rs;
+                int r3 = r2 + rs;
+                int r4 = r3 + rs;
+                int r5 = r4 + rs;
+                for (int p = 0, o = d; p < kc; p++, o += MR) {
+                    dst[o] = a[r0 + p];
+                    dst[o + 1] = a[r1 + p];
+                    dst[o + 2] = a[r2 + p];
+                    dst[o + 3] = a[r3 + p];
+                    dst[o + 4] = a[r4 + p];
+                    dst[o + 5] = a[r5 + p];
+                }
+            } else if (pr.aRowsContiguous()) {
                 for (int r = 0; r < live; r++) {
                     int src = first + r * rs;
                     for (int p = 0; p < kc; p++) {
@@ -82,20 +97,27 @@ final class PanelPacking {
             return;
         }
         if (pr.bRowsContiguous()) {
-            for (int p = 0; p < kc; p++) {
-                int src = first + p * rs;
-                int o = d + p * NR;
-                for (int j = 0; j < cols; j++) {
+            // a narrow edge panel: one vector if it fits, then single floats, then zeros
+            for (int p = 0, src = first, o = d; p < kc; p++, src += rs, o += NR) {
+                int j = 0;
+                if (cols >= L) {
+                    FloatVector.fromArray(F, b, src).intoArray(dst, o);
+                    j = L;
+                }
+                for (; j < cols; j++) {
                     dst[o + j] = b[src + j];
                 }
-            }
-        } else {
-            // op(B) = Bᵀ stored (n, k): each column j is contiguous along p
-            for (int j = 0; j < cols; j++) {
-                int src = first + j * cs;
-                for (int p = 0; p < kc; p++) {
-                    dst[d + p * NR + j] = b[src + p * rs];
+                for (; j < NR; j++) {
+                    dst[o + j] = 0f;
                 }
+            }
+            return;
+        }
+        // op(B) = Bᵀ stored (n, k): each column j is contiguous along p
+        for (int j = 0; j < cols; j++) {
+            int src = first + j * cs;
+            for (int p = 0; p < kc; p++) {
+                dst[d + p * NR + j] = b[src + p * rs];
             }
         }
         for (int p = 0; p < kc; p++) {

@@ -15,18 +15,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * CpuMatmul against a double-precision triple loop, on every route (direct, blocked, entry per
- * task) and thread count. Each element must satisfy
+ * CpuMatmul against a double-precision triple loop, on every route (narrow, direct, blocked,
+ * entry per task) and thread count. Each element must satisfy
  * {@code |c − ref| ≤ 2·(k+2)·2⁻²³·(|α|·Σₚ|aᵢₚ·bₚⱼ| + |β·c⁰ᵢⱼ|)}: the classic forward error
  * bound of a k-term fp32 dot product (γₖ ≈ k·2⁻²⁴) with a factor 4 of margin, plus two
  * roundings for α and β; any indexing or blocking mistake is off by O(1), far outside it.
  */
 class CpuMatmulTest {
     /** Forces packing with tiny blocks: many row, depth and column blocks, and edge tiles. */
-    static final GemmTuning TINY_BLOCKS = new GemmTuning(12, 8, 64, 0, 1, 0);
+    static final GemmTuning TINY_BLOCKS = new GemmTuning(12, 8, 64, 0, 1, 0, 0);
     /** Forces the unpacked path, spread over the pool even for tiny problems. */
-    static final GemmTuning DIRECT_ONLY = new GemmTuning(144, 256, 1 << 21, Long.MAX_VALUE, 1, 0);
-    static final List<GemmTuning> TUNINGS = List.of(GemmTuning.DEFAULT, TINY_BLOCKS, DIRECT_ONLY);
+    static final GemmTuning DIRECT_ONLY = new GemmTuning(96, 768, 1 << 21, Long.MAX_VALUE, 1, 0, 0);
+    /** Sends every product with at least 16 rows through the narrow path, whatever its width. */
+    static final GemmTuning NARROW_ALL = new GemmTuning(96, 768, 1 << 21, Long.MAX_VALUE, 1, 0, Integer.MAX_VALUE);
+    static final List<GemmTuning> TUNINGS = List.of(GemmTuning.DEFAULT, TINY_BLOCKS, DIRECT_ONLY, NARROW_ALL);
     static final int[] ODD = {1, 3, 17, 63, 65, 129};
 
     @Test
@@ -47,7 +49,9 @@ class CpuMatmulTest {
                     checkOnce(mm, rnd, 0, 150, 70, 600, false, true, false, 1f, 0f);
                     checkOnce(mm, rnd, 0, 64, 200, 64, true, false, false, 1f, 0f);
                     checkOnce(mm, rnd, 0, 700, 6, 12, false, true, false, 1f, 0f);
+                    checkOnce(mm, rnd, 0, 700, 12, 6, true, false, false, 1f, 0f);
                     checkOnce(mm, rnd, 0, 6, 12, 700, true, false, false, 1f, 0f);
+                    checkOnce(mm, rnd, 0, 300, 1, 12, false, true, false, 1f, 0f);
                 }
             }
         }
