@@ -7,10 +7,11 @@ import static dev.baton.runtime.ops.cpu.MicroKernel.F;
 import static dev.baton.runtime.ops.cpu.MicroKernel.L;
 
 /**
- * The unpacked GEMM for small and skinny problems (the attention and value-embedding gates'
- * (T, 12) · (12, H), weight gradients with 6 rows): copying operands into panels would cost
- * more than the multiply, so each task computes one run of a C row straight from the operands,
- * vectorised along whichever dimension is contiguous.
+ * The unpacked GEMM for products below 64³ multiply-adds and for degenerate shapes with fewer
+ * than four rows, columns or depth (matrix-vector products such as sampling's logits, rank-1
+ * updates): there copying operands into panels would cost more than the multiply, so each task
+ * computes a run of C rows straight from the operands, vectorised along whichever dimension is
+ * contiguous.
  */
 final class DirectGemm {
     /** Columns of C per task: enough work to amortise a task, few enough to spread a wide row. */
