@@ -3,13 +3,13 @@
 
     numpy_sgemm.py                   numpy on the default shapes (a copy of MatmulBench.CASES)
     numpy_sgemm.py --java 'CMD...'   CMD runs MatmulBench; for each of its cases (CMD --list),
-                                     times Java (CMD --serve, one JVM for all) and then numpy
-                                     on the same shape, and prints the ratio Java / numpy
+                                     times Java (CMD --serve, one JVM for all) and numpy on the
+                                     same shape and prints the ratio Java / numpy
     --threads N                      both sides on N threads (default: every core)
 
 Timing is the same on both sides: a 1 s warm-up, then the best of five rounds of at least
-0.3 s, with preallocated output. Measuring the two sides shape by shape, seconds apart, keeps a
-shared machine's changing load from favouring either side.
+0.3 s, with preallocated output. Side by side, the rounds alternate (Java, numpy, Java, ...),
+so that a shared machine's changing load hits both sides alike.
 """
 import argparse
 import os
@@ -66,16 +66,45 @@ def run_for(fn, seconds):
             return calls / elapsed
 
 
+class NumpyCase:
+    """Operands of one case laid out as Java lays them out; round() times one round."""
+
+    def __init__(self, case):
+        _, batch, m, n, k, ta, tb = case
+        rng = np.random.default_rng(1)
+        self.a = operand(rng, batch, m, k, ta)
+        self.b = operand(rng, batch, k, n, tb)
+        self.c = np.empty((batch, m, n) if batch else (m, n), dtype=np.float32)
+        self.flops = 2.0 * max(batch, 1) * m * n * k
+
+    def round(self, seconds):
+        return self.flops * run_for(lambda: np.matmul(self.a, self.b, out=self.c), seconds) / 1e9
+
+
 def numpy_gflops(case):
-    _, batch, m, n, k, ta, tb = case
-    rng = np.random.default_rng(1)
-    a = operand(rng, batch, m, k, ta)
-    b = operand(rng, batch, k, n, tb)
-    c = np.empty((batch, m, n) if batch else (m, n), dtype=np.float32)
-    fn = lambda: np.matmul(a, b, out=c)
-    flops = 2.0 * max(batch, 1) * m * n * k
-    run_for(fn, 1.0)
-    return max(flops * run_for(fn, 0.3) for _ in range(5)) / 1e9
+    x = NumpyCase(case)
+    x.round(1.0)
+    return max(x.round(0.3) for _ in range(5))
+
+
+class JavaServer:
+    """MatmulBench --serve: one JVM that times single rounds on request."""
+
+    def __init__(self, java, threads):
+        self.proc = subprocess.Popen(java + ["--serve", str(threads)], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+
+    def round(self, name, seconds):
+        self.proc.stdin.write(f"{name}\t{seconds}\n")
+        self.proc.stdin.flush()
+        answer = self.proc.stdout.readline()
+        if not answer:
+            sys.exit("MatmulBench stopped before answering '" + name + "'")
+        return float(answer.rstrip("\n").split("\t")[7])
+
+    def close(self):
+        self.proc.stdin.close()
+        self.proc.wait()
 
 
 def cpu_model():
@@ -116,27 +145,27 @@ def main():
     listed = subprocess.run(java + ["--list"], check=True, capture_output=True, text=True).stdout
     cases = [parse_case(line) for line in listed.splitlines() if line.strip()]
     cases = [c for c in cases if args.filter in c[0]]
-    server = subprocess.Popen(java + ["--serve", str(args.threads)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    server = JavaServer(java, args.threads)
     print(f"{'case':<24}{'batch':>6}{'m':>7}{'n':>7}{'k':>6}  op  {'Java':>8}{'numpy':>8}{'ratio':>7}")
     ratios = []
     try:
         for case in cases:
-            server.stdin.write(case[0] + "\n")
-            server.stdin.flush()
-            answer = server.stdout.readline()
-            if not answer:
-                sys.exit("MatmulBench stopped before answering '" + case[0] + "'")
-            java_gflops = float(answer.rstrip("\n").split("\t")[7])
-            np_gflops = numpy_gflops(case)
+            name, batch, m, n, k, ta, tb = case
+            numpy_case = NumpyCase(case)
+            server.round(name, 1.0)
+            numpy_case.round(1.0)
+            java_gflops = np_gflops = 0.0
+            for _ in range(5):
+                java_gflops = max(java_gflops, server.round(name, 0.3))
+                np_gflops = max(np_gflops, numpy_case.round(0.3))
+            del numpy_case
             ratio = java_gflops / np_gflops
             ratios.append(ratio)
-            name, batch, m, n, k, ta, tb = case
             op = ("T" if ta else "N") + ("T" if tb else "N")
             print(f"{name:<24}{batch:>6}{m:>7}{n:>7}{k:>6}  {op}  {java_gflops:>8.1f}{np_gflops:>8.1f}{ratio:>7.2f}",
                   flush=True)
     finally:
-        server.stdin.close()
-        server.wait()
+        server.close()
     if ratios:
         geo = float(np.exp(np.mean(np.log(ratios))))
         print(f"# geometric mean Java/numpy {geo:.2f}; load average at end {os.getloadavg()[0]:.2f}")

@@ -15,14 +15,14 @@ import java.util.Random;
 
 /**
  * Benchmark (not a test): GFLOP/s of {@code CpuOps.matmul} on square sizes and on the record's
- * shapes. Each figure is the best of five rounds of at least 0.3 s after a 1 s warm-up, so that
- * a shared machine's bursts of load count against neither side of a comparison.
+ * shapes. Each figure is the best of five rounds of at least 0.3 s after a 1 s warm-up.
  *
  * <p>Output lines are tab-separated {@code name batch m n k transA transB gflops}. Modes:
  * {@code [threads] [filter]} measures every case whose name contains filter; {@code --list}
- * prints the cases without measuring; {@code --serve} measures the cases named on stdin, one
- * per line, answering each at once, so that {@code runtime/src/test/bench/numpy_sgemm.py}
- * can time numpy right after Java on each shape ({@code bin/bench-matmul} runs both).
+ * prints the cases without measuring; {@code --serve [threads]} times single rounds on request
+ * (see {@link #serve}), so that {@code runtime/src/test/bench/numpy_sgemm.py} can alternate
+ * Java and numpy rounds on each shape and a shared machine's changing load hits both sides
+ * alike ({@code bin/bench-matmul} runs the two together).
  */
 public final class MatmulBench {
     /** One benchmarked product (ASCII name: it crosses a pipe whatever the locale), flops = 2·max(batch, 1)·m·n·k; batch 0 means 2-D operands. */
@@ -65,50 +65,73 @@ public final class MatmulBench {
         String filter = !serve && args.length > 1 ? args[1] : "";
         System.err.printf(Locale.ROOT, "CpuOps matmul, %d threads, Java %s%n", threads, System.getProperty("java.vm.version"));
         try (CpuOps ops = new CpuOps(threads)) {
-            if (!serve) {
-                for (Case c : CASES) {
-                    if (c.name().contains(filter)) {
-                        System.out.printf(Locale.ROOT, "%s\t%.1f%n", c.line(), measure(ops, c));
-                    }
-                }
+            if (serve) {
+                serve(ops);
                 return;
             }
-            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-            for (String name = in.readLine(); name != null; name = in.readLine()) {
-                String wanted = name.strip();
-                Case c = CASES.stream().filter(x -> x.name().equals(wanted)).findFirst()
-                        .orElseThrow(() -> new IllegalArgumentException("no benchmark case named '" + wanted + "'"));
-                System.out.printf(Locale.ROOT, "%s\t%.1f%n", c.line(), measure(ops, c));
-                System.out.flush();
+            for (Case c : CASES) {
+                if (c.name().contains(filter)) {
+                    Operands x = new Operands(ops, c);
+                    x.round(1.0);
+                    double best = 0;
+                    for (int round = 0; round < 5; round++) {
+                        best = Math.max(best, x.round(0.3));
+                    }
+                    System.out.printf(Locale.ROOT, "%s\t%.1f%n", c.line(), best);
+                }
             }
         }
     }
 
-    private static double measure(CpuOps ops, Case c) {
-        Random rnd = new Random(1);
-        Tensor a = random(ops, rnd, shape(c.batch(), c.transA() ? c.k() : c.m(), c.transA() ? c.m() : c.k()));
-        Tensor b = random(ops, rnd, shape(c.batch(), c.transB() ? c.n() : c.k(), c.transB() ? c.k() : c.n()));
-        Tensor out = ops.allocate(shape(c.batch(), c.m(), c.n()), DType.F32);
-        double flops = 2.0 * Math.max(1, c.batch()) * c.m() * c.n() * c.k();
-        runFor(ops, c, a, b, out, 1.0);
-        double best = 0;
-        for (int round = 0; round < 5; round++) {
-            best = Math.max(best, flops * runFor(ops, c, a, b, out, 0.3) / 1e9);
+    /**
+     * Answers requests {@code name<TAB>seconds} from stdin with one timed round of that case
+     * (its first request is the warm-up), so that the caller can alternate rounds with numpy.
+     */
+    private static void serve(CpuOps ops) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        Operands current = null;
+        for (String line = in.readLine(); line != null; line = in.readLine()) {
+            String[] request = line.strip().split("\t");
+            if (current == null || !current.c.name().equals(request[0])) {
+                Case c = CASES.stream().filter(x -> x.name().equals(request[0])).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no benchmark case named '" + request[0] + "'"));
+                current = new Operands(ops, c);
+            }
+            System.out.printf(Locale.ROOT, "%s\t%.1f%n", current.c.line(), current.round(Double.parseDouble(request[1])));
+            System.out.flush();
         }
-        return best;
     }
 
-    /** Repeats the product for at least {@code seconds}; returns calls per second. */
-    private static double runFor(CpuOps ops, Case c, Tensor a, Tensor b, Tensor out, double seconds) {
-        long start = System.nanoTime();
-        long calls = 0;
-        long elapsed;
-        do {
-            ops.matmul(a, c.transA(), b, c.transB(), out, 1f, 0f);
-            calls++;
-            elapsed = System.nanoTime() - start;
-        } while (elapsed < seconds * 1e9);
-        return calls / (elapsed * 1e-9);
+    /** Random operands of one case, on the CPU backend. */
+    private static final class Operands {
+        final Case c;
+        private final CpuOps ops;
+        private final Tensor a;
+        private final Tensor b;
+        private final Tensor out;
+
+        Operands(CpuOps ops, Case c) {
+            this.c = c;
+            this.ops = ops;
+            Random rnd = new Random(1);
+            a = random(ops, rnd, shape(c.batch(), c.transA() ? c.k() : c.m(), c.transA() ? c.m() : c.k()));
+            b = random(ops, rnd, shape(c.batch(), c.transB() ? c.n() : c.k(), c.transB() ? c.k() : c.n()));
+            out = ops.allocate(shape(c.batch(), c.m(), c.n()), DType.F32);
+        }
+
+        /** Repeats the product for at least {@code seconds}; returns GFLOP/s. */
+        double round(double seconds) {
+            double flops = 2.0 * Math.max(1, c.batch()) * c.m() * c.n() * c.k();
+            long start = System.nanoTime();
+            long calls = 0;
+            long elapsed;
+            do {
+                ops.matmul(a, c.transA(), b, c.transB(), out, 1f, 0f);
+                calls++;
+                elapsed = System.nanoTime() - start;
+            } while (elapsed < seconds * 1e9);
+            return flops * calls / (elapsed * 1e-9) / 1e9;
+        }
     }
 
     private static Shape shape(int batch, int rows, int cols) {
