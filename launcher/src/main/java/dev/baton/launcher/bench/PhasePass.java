@@ -33,7 +33,7 @@ final class PhasePass implements ModelPass {
     }
 
     @Override
-    public EvalResult evaluate(Batch batch) {
+    public EvalResult evaluate(Batch batch, int stepsDone) {
         double mean = ops.download(gpt.evaluate(batch, forward))[0];
         return new EvalResult(mean * batch.length(), batch.length());
     }
