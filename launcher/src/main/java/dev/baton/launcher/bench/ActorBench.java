@@ -98,14 +98,14 @@ final class ActorBench {
         }
     }
 
-    /** The phase's micro-batches, the same every step. */
+    /** The pool's micro-batches, cycled over the steps. */
     private record Source(Batch[] pool, int accum) implements BatchSource {
         @Override
         public Batch[][] next(long step, int world) {
             Batch[][] out = new Batch[accum][world];
             for (int j = 0; j < accum; j++) {
                 for (int r = 0; r < world; r++) {
-                    out[j][r] = pool[(j * world + r) % pool.length];
+                    out[j][r] = pool[(int) ((step * accum * world + j * world + r) % pool.length)];
                 }
             }
             return out;

@@ -91,7 +91,7 @@ final class DirectBench implements AutoCloseable {
         double loss = 0;
         long tokens = 0;
         for (int j = 0; j < phase.gradAccum(); j++) {
-            Batch b = pool[j % pool.length];
+            Batch b = pool[(i * phase.gradAccum() + j) % pool.length];
             loss += ops.download(gpt.forward(b, forward))[0];
             gpt.backward(1f / phase.gradAccum());
             tokens += b.length();

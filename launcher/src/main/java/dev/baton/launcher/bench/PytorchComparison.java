@@ -33,10 +33,10 @@ public final class PytorchComparison {
     private PytorchComparison() {
     }
 
-    /** The command line: {@code python3 SCRIPT --phase P --steps N --warmup W}. */
-    public static List<String> command(String python, Path script, int phase, int steps, int warmup) {
+    /** The command line: {@code python3 SCRIPT --phase P --steps N --warmup W --seed S}. */
+    public static List<String> command(String python, Path script, int phase, int steps, int warmup, long seed) {
         return List.of(python, script.toString(), "--phase", Integer.toString(phase), "--steps", Integer.toString(steps),
-                "--warmup", Integer.toString(warmup));
+                "--warmup", Integer.toString(warmup), "--seed", Long.toString(seed));
     }
 
     /**

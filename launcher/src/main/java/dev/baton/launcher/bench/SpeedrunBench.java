@@ -34,14 +34,18 @@ public final class SpeedrunBench {
     /** Runs everything asked for and returns Baton's tokens/s (the direct driver's when both ran). */
     public double run() {
         BenchPhase phase = BenchPhase.of(model.schedule(), options.phase(), options.gradAccum());
-        Batch[] pool = SyntheticBatches.pool(phase.gradAccum(), phase.microTokens(), options.seed(), options.maxSeqLen(),
-                model.bos());
-        FlopCount flops = FlopCount.of(model.model(), phase.windows(), pool);
+        Batch[] pool = SyntheticBatches.pool(SyntheticBatches.POOL, phase.microTokens(), options.seed(),
+                options.maxSeqLen(), model.bos());
+        // the FLOPs of a step: the mean over the pool's micro-batches, times the step's micro-batches
+        FlopCount perPool = FlopCount.of(model.model(), phase.windows(), pool);
+        double stepFlops = perPool.total() * phase.gradAccum() / pool.length;
         out.println("work: " + phase.describe());
-        out.printf(Locale.ROOT, "data: synthetic, documents log-normal (median %.0f, sigma %.1f) cut at %d, seed %d; %d"
-                + " documents in the step%n", SyntheticBatches.MEDIAN, SyntheticBatches.SIGMA, options.maxSeqLen(),
-                options.seed(), documents(pool));
-        out.println(flops.formula());
+        out.printf(Locale.ROOT, "data: synthetic, %d micro-batches cycled, documents log-normal (median %.0f, sigma %.1f)"
+                + " cut at %d, seed %d; %d documents in the pool%n", pool.length, SyntheticBatches.MEDIAN,
+                SyntheticBatches.SIGMA, options.maxSeqLen(), options.seed(), documents(pool));
+        out.println(perPool.formula().replace("FLOPs/step", "FLOPs of the " + pool.length + " pooled micro-batches"));
+        out.printf(Locale.ROOT, "FLOPs/step: %.2f TFLOP (%d micro-batches of the pool's mean)%n", stepFlops / 1e12,
+                phase.gradAccum());
         double tokens = phase.tokensPerStep();
         Figures direct = null;
         Figures actors = null;
@@ -54,7 +58,7 @@ public final class SpeedrunBench {
                     peak);
             if (options.direct()) {
                 StepTimes t = bench.run(options.warmup(), options.steps());
-                direct = new Figures("direct (Gpt + NorMuonAndAdam on CudaOps)", t, tokens, flops.total(), peak);
+                direct = new Figures("direct (Gpt + NorMuonAndAdam on CudaOps)", t, tokens, stepFlops, peak);
                 print(direct);
                 out.printf(Locale.ROOT, "  loss of the last step: %.4f per token (MTP-weighted; synthetic ids)%n",
                         bench.lastLoss());
@@ -70,7 +74,7 @@ public final class SpeedrunBench {
             StepTimes t = ActorBench.run(model, phase, pool, Math.max(options.warmup(), phase.tied() ? 1 : 2),
                     options.steps());
             actors = new Figures("through the actors (W = 1: DeviceWorker on CUDA streams, NCCL)", t, tokens,
-                    flops.total(), peak);
+                    stepFlops, peak);
             print(actors);
             if (direct != null) {
                 out.printf(Locale.ROOT, "  actor runtime overhead: %+.2f%% of the direct median step%n",
@@ -91,7 +95,7 @@ public final class SpeedrunBench {
     public void comparePytorch(double batonTokensPerSecond) {
         out.println("== PyTorch (torch.compile + flex_attention), same phase and steps, same machine");
         PytorchComparison.Result r = PytorchComparison.run(PytorchComparison.command(options.python(),
-                options.pytorchScript(), options.phase(), options.steps(), options.warmup()), options.pytorchScript(),
+                options.pytorchScript(), options.phase(), options.steps(), options.warmup(), options.seed()), options.pytorchScript(),
                 options.pytorchTimeout(), out);
         out.printf(Locale.ROOT, "PyTorch: %.1f ms/step, %.0f tokens/s%n", r.msPerStep(), r.tokensPerSecond());
         out.printf(Locale.ROOT, "ratio Baton / PyTorch tokens/s: %.3f%n", batonTokensPerSecond / r.tokensPerSecond());

@@ -16,6 +16,8 @@ import java.util.Random;
 public final class SyntheticBatches {
     /** FineWeb-like document lengths: median and log-space standard deviation. */
     public static final double MEDIAN = 600, SIGMA = 1.0;
+    /** Distinct micro-batches, cycled over the steps (as the PyTorch side's --pool default). */
+    public static final int POOL = 16;
 
     private SyntheticBatches() {
     }

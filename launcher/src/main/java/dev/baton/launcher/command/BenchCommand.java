@@ -57,6 +57,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + "W = 1 on the CUDA backend) or both; default ${DEFAULT-VALUE}.")
     String via;
 
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "2026",
+            description = "Seed of the weights and the synthetic data, passed to the PyTorch side too (default ${DEFAULT-VALUE}).")
+    long seed;
+
     @Option(names = "--no-op-table", description = "Skip the per-operation table.")
     boolean noOpTable;
 
@@ -93,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         int accum = s.wholeNumber("baton.run.grad-accum-steps");
         BenchOptions options = new BenchOptions(phase, steps, warmup, accum == 0 ? BenchPhase.RECORD_GRAD_ACCUM : accum, who,
-                !noOpTable, maxSeqLen, s.wholeNumber("baton.run.seed"), comparePytorch ? pytorchScript : null, python,
+                !noOpTable, maxSeqLen, seed, comparePytorch ? pytorchScript : null, python,
                 Duration.ofSeconds(pytorchTimeout));
         PrintWriter out = spec.commandLine().getOut();
         out.println("baton bench: profile " + resolved.profile() + "; " + String.join("; ", cuda.describe()));

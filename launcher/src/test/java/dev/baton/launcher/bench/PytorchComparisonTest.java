@@ -30,8 +30,8 @@ class PytorchComparisonTest {
     }
 
     @Test
-    void commandPassesPhaseStepsAndWarmup() {
-        assertEquals(List.of("python3", "reference/bench/model_bench.py", "--phase", "2", "--steps", "10", "--warmup", "3"),
-                PytorchComparison.command("python3", Path.of("reference/bench/model_bench.py"), 2, 10, 3));
+    void commandPassesPhaseStepsWarmupAndSeed() {
+        assertEquals(List.of("python3", "reference/bench/model_bench.py", "--phase", "2", "--steps", "10", "--warmup", "3",
+                "--seed", "2026"), PytorchComparison.command("python3", Path.of("reference/bench/model_bench.py"), 2, 10, 3, 2026));
     }
 }
