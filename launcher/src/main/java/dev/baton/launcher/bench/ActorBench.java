@@ -3,6 +3,7 @@ package dev.baton.launcher.bench;
 import dev.baton.actors.cuda.CudaBackend;
 import dev.baton.actors.plan.ParamLayout;
 import dev.baton.actors.plan.ShardPlan;
+import dev.baton.actors.run.DeviceBackend;
 import dev.baton.actors.run.RunListener;
 import dev.baton.actors.run.RunResult;
 import dev.baton.actors.run.RunSettings;
@@ -21,7 +22,9 @@ import dev.baton.kernels.optim.CudaOptimizerKernels;
 import dev.baton.runtime.data.Batch;
 import dev.baton.runtime.model.Gpt;
 import dev.baton.runtime.model.GptParams;
+import dev.baton.runtime.ops.Ops;
 import dev.baton.runtime.optim.NorMuonAndAdam;
+import dev.baton.runtime.optim.OptimizerKernels;
 import dev.baton.runtime.param.ParamSet;
 
 import java.time.Duration;
@@ -41,7 +44,33 @@ final class ActorBench {
     private ActorBench() {
     }
 
+    /** Makes a rank's backend and optimizer kernels, on the worker's thread. */
+    interface Devices {
+        Ops ops(int rank);
+
+        OptimizerKernels kernels(Ops ops);
+    }
+
+    /** Through the actors on GPU 0 ({@link CudaBackend}). */
     static StepTimes run(BenchModel m, BenchPhase phase, Batch[] pool, int warmup, int steps) {
+        try (CudaBackend backend = CudaBackend.open(0)) {
+            return run(m, phase, pool, warmup, steps, backend, new Devices() {
+                @Override
+                public Ops ops(int rank) {
+                    return backend.ops(rank);
+                }
+
+                @Override
+                public OptimizerKernels kernels(Ops ops) {
+                    return new CudaOptimizerKernels((CudaOps) ops);
+                }
+            });
+        }
+    }
+
+    /** Through the actors at W = 1 on {@code backend}, whose rank 0 {@code devices} equips. */
+    static StepTimes run(BenchModel m, BenchPhase phase, Batch[] pool, int warmup, int steps, DeviceBackend backend,
+                         Devices devices) {
         int total = warmup + steps;
         // untied phases: the tie ends after step 1 (an Adam step, as the record's split step), a warm-up step
         long split = phase.tied() ? Integer.MAX_VALUE : 1;
@@ -63,24 +92,22 @@ final class ActorBench {
                 times.add(r.wallNanos() / 1e6);
             }
         };
-        try (CudaBackend backend = CudaBackend.open(0)) {
-            Workload workload = new Workload(new Factory(backend, m, phase, (int) split), new Source(pool, phase.gradAccum()),
-                    m.table(), schedule);
-            RunSettings settings = RunSettings.defaults(1, total).withTimeouts(Duration.ofSeconds(120), Duration.ofSeconds(60));
-            RunResult result;
-            try (TrainingRun run = TrainingRun.start(settings, workload, backend, listener)) {
-                result = run.await(Duration.ofMinutes(10));
-            }
-            if (result.status() != RunResult.Status.COMPLETED) {
-                throw new IllegalStateException("the actor run ended " + result.status() + ": " + result.message());
-            }
+        Workload workload = new Workload(new Factory(devices, m, phase, (int) split), new Source(pool, phase.gradAccum()),
+                m.table(), schedule);
+        RunSettings settings = RunSettings.defaults(1, total).withTimeouts(Duration.ofSeconds(120), Duration.ofSeconds(60));
+        RunResult result;
+        try (TrainingRun run = TrainingRun.start(settings, workload, backend, listener)) {
+            result = run.await(Duration.ofMinutes(10));
+        }
+        if (result.status() != RunResult.Status.COMPLETED) {
+            throw new IllegalStateException("the actor run ended " + result.status() + ": " + result.message());
         }
         List<Double> all = List.copyOf(times);
         return new StepTimes(all.subList(0, warmup), all.subList(warmup, all.size()));
     }
 
-    /** Rank 0's work on the backend's device: the record's model and optimizer over the phase. */
-    private record Factory(CudaBackend backend, BenchModel m, BenchPhase phase, int splitStep) implements WorkFactory {
+    /** Rank 0's work: the model and optimizer over the phase, on the device {@code devices} gives. */
+    private record Factory(Devices devices, BenchModel m, BenchPhase phase, int splitStep) implements WorkFactory {
         @Override
         public List<ParamLayout> layouts(int world) {
             return TableLayouts.of(m.table(), GptParams.shapes(m.model()), Map.of("mlp", m.model().numLayers()));
@@ -88,8 +115,8 @@ final class ActorBench {
 
         @Override
         public DeviceWork create(int rank, ShardPlan plan) {
-            CudaOps ops = backend.ops(rank);
-            CudaOptimizerKernels kernels = new CudaOptimizerKernels(ops);
+            Ops ops = devices.ops(rank);
+            OptimizerKernels kernels = devices.kernels(ops);
             ParamSet params = GptParams.create(ops, m.model(), m.seed());
             NorMuonAndAdam optimizer = new NorMuonAndAdam(m.table(), params, ops, kernels, m.adam(), m.normuon(),
                     new PlanShardAssignment(plan, rank), splitStep);
