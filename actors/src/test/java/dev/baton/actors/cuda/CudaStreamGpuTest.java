@@ -138,7 +138,7 @@ class CudaStreamGpuTest {
             compute.enqueue(info("later"), () -> later.set(true));
             Event e = compute.record();
             StreamFailure f = assertThrows(StreamFailure.class, () -> e.await(WAIT));
-            assertTrue(f.getMessage().contains("cuda:0 compute stream: other bad failed: IllegalStateException: boom"),
+            assertTrue(f.getMessage().contains("cuda:0 compute stream: other bad (step 0) failed: IllegalStateException: boom"),
                     f.getMessage());
             assertNotNull(compute.failure());
             assertFalse(later.get(), "commands after the failure are skipped");
