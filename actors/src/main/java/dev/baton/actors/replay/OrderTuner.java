@@ -1,0 +1,167 @@
+package dev.baton.actors.replay;
+
+import dev.baton.actors.scheduler.ScheduleOrders;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Searches param order, work order and (optionally) collective groups for the shortest predicted
+ * step. Small spaces are searched exhaustively (every order of the launches times every order of
+ * the updates, when that product is within {@link Options#exhaustiveLimit}); larger ones with
+ * simulated annealing from the recorded orders (seeded; moves: swap or move a launch, swap or
+ * move an update, and with groups merge two adjacent launches or split one), followed by a hill
+ * climb over every single swap from the best state found and from a greedy start (updates in the
+ * order their collectives are launched). Equal predictions prefer the orders closest to the
+ * recorded ones, so that an order is only changed where it pays.
+ */
+public final class OrderTuner {
+    /**
+     * @param exhaustiveLimit largest number of order combinations searched exhaustively
+     * @param iterations      annealing steps when the space is larger
+     * @param tuneGroups      also fuse adjacent launches into groups (and split recorded ones)
+     * @param keep            how many of the best distinct candidates to return
+     */
+    public record Options(long seed, long exhaustiveLimit, int iterations, boolean tuneGroups, int keep) {
+        public static Options defaults() {
+            return new Options(1, 50_000, 20_000, false, 5);
+        }
+    }
+
+    /** The best candidates (best first), the prediction for the starting orders, and how the search went. */
+    public record Result(List<Candidate> best, Candidate start, long evaluated, String method) {
+    }
+
+    private final StepShape shape;
+    private final CostModel cost;
+    private final ScheduleOrders start;
+    private final Options options;
+    private final Map<String, Double> seen = new HashMap<>();
+    private final TopCandidates top;
+
+    private OrderTuner(StepShape shape, CostModel cost, ScheduleOrders start, Options options) {
+        this.shape = shape;
+        this.cost = cost;
+        this.start = start;
+        this.options = options;
+        this.top = new TopCandidates(options.keep(), start);
+    }
+
+    public static Result tune(StepShape shape, CostModel cost, ScheduleOrders start, Options options) {
+        return new OrderTuner(shape, cost, start, options).run();
+    }
+
+    private Result run() {
+        TunerState initial = TunerState.of(shape, start, options.tuneGroups());
+        double t0 = evaluate(initial);
+        long combinations = initial.combinations(options.tuneGroups());
+        String method;
+        if (combinations > 0 && combinations <= options.exhaustiveLimit()) {
+            exhaustive(initial);
+            method = "exhaustive over " + combinations + " combinations";
+        } else {
+            TunerState annealed = anneal(initial, t0);
+            climb(annealed);
+            climb(initial.greedy());
+            method = "simulated annealing (" + options.iterations() + " steps, seed " + options.seed()
+                    + ") + hill climbing over single swaps";
+        }
+        return new Result(top.best(), new Candidate(start, t0), seen.size(), method);
+    }
+
+    private double evaluate(TunerState s) {
+        String key = s.key();
+        Double t = seen.get(key);
+        if (t == null) {
+            t = StepSimulator.makespan(StepGraph.build(shape, s.activeOrders()), shape.world(), cost);
+            seen.put(key, t);
+            top.offer(s.fullOrders(start, options.tuneGroups()), t);
+        }
+        return t;
+    }
+
+    private void exhaustive(TunerState initial) {
+        List<List<List<String>>> unitOrders = new ArrayList<>();
+        if (options.tuneGroups()) {
+            for (List<String> labels : permutations(initial.labels())) {
+                unitOrders.addAll(TunerState.cuts(labels));
+            }
+        } else {
+            unitOrders.addAll(permutations(initial.units()));
+        }
+        List<List<String>> workOrders = permutations(initial.work());
+        for (List<List<String>> units : unitOrders) {
+            for (List<String> work : workOrders) {
+                evaluate(new TunerState(units, work));
+            }
+        }
+    }
+
+    private TunerState anneal(TunerState initial, double t0) {
+        SplittableRandom rnd = new SplittableRandom(options.seed());
+        TunerState cur = initial;
+        double curT = t0;
+        TunerState best = cur;
+        double bestT = curT;
+        double hot = 0.02 * t0;
+        double cold = 1e-4 * t0;
+        for (int i = 0; i < options.iterations(); i++) {
+            double temperature = hot * Math.pow(cold / hot, (double) i / options.iterations());
+            TunerState next = cur.mutate(rnd, options.tuneGroups());
+            double t = evaluate(next);
+            if (t <= curT || rnd.nextDouble() < Math.exp(-(t - curT) / temperature)) {
+                cur = next;
+                curT = t;
+                if (t < bestT) {
+                    best = next;
+                    bestT = t;
+                }
+            }
+        }
+        return best;
+    }
+
+    /** Takes the best single swap (or merge/split) until none improves; at most 100 rounds. */
+    private void climb(TunerState from) {
+        TunerState cur = from;
+        double curT = evaluate(cur);
+        for (int round = 0; round < 100; round++) {
+            TunerState bestNext = null;
+            double bestT = curT;
+            for (TunerState n : cur.neighbours(options.tuneGroups())) {
+                double t = evaluate(n);
+                if (t < bestT - 1e-9) {
+                    bestT = t;
+                    bestNext = n;
+                }
+            }
+            if (bestNext == null) {
+                return;
+            }
+            cur = bestNext;
+            curT = bestT;
+        }
+    }
+
+    static <T> List<List<T>> permutations(List<T> items) {
+        List<List<T>> out = new ArrayList<>();
+        permute(new ArrayList<>(items), 0, out);
+        return out;
+    }
+
+    private static <T> void permute(List<T> a, int k, List<List<T>> out) {
+        if (k >= a.size() - 1) {
+            out.add(List.copyOf(a));
+            return;
+        }
+        for (int i = k; i < a.size(); i++) {
+            Collections.swap(a, k, i);
+            permute(a, k + 1, out);
+            Collections.swap(a, k, i);
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package dev.baton.actors.replay;
+
+import dev.baton.actors.scheduler.ScheduleOrders;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * One point of the {@link OrderTuner}'s search: the step's launches in order (a launch is one
+ * label, or several fused into a group) and its updates in order, active labels only.
+ */
+record TunerState(List<List<String>> units, List<String> work) {
+    TunerState {
+        List<List<String>> u = new ArrayList<>();
+        for (List<String> unit : units) {
+            u.add(List.copyOf(unit));
+        }
+        units = List.copyOf(u);
+        work = List.copyOf(work);
+    }
+
+    /** The launches and updates of {@code shape} under {@code orders}, grouped as the planner groups them. */
+    static TunerState of(StepShape shape, ScheduleOrders orders, boolean tuneGroups) {
+        List<String> scatter = StepGraph.activeInOrder(orders.paramOrder(), shape.activeLabels(), "param order");
+        List<String> work = StepGraph.activeInOrder(orders.workOrder(), shape.updates(), "work order");
+        List<List<String>> units = new ArrayList<>();
+        List<String> placed = new ArrayList<>();
+        for (String p : scatter) {
+            if (placed.contains(p)) {
+                continue;
+            }
+            List<String> unit = new ArrayList<>();
+            for (String q : scatter) {
+                if (orders.groupOf(p).contains(q)) {
+                    unit.add(q);
+                }
+            }
+            placed.addAll(unit);
+            units.add(unit);
+        }
+        return new TunerState(units, work);
+    }
+
+    List<String> labels() {
+        List<String> out = new ArrayList<>();
+        units.forEach(out::addAll);
+        return out;
+    }
+
+    /** How many states an exhaustive search visits; Long.MAX_VALUE when that overflows. */
+    long combinations(boolean tuneGroups) {
+        int n = tuneGroups ? labels().size() : units.size();
+        double c = factorial(n) * factorial(work.size()) * (tuneGroups ? Math.pow(2, Math.max(0, n - 1)) : 1);
+        return c > 9e18 ? Long.MAX_VALUE : (long) c;
+    }
+
+    private static double factorial(int n) {
+        double f = 1;
+        for (int i = 2; i <= n; i++) {
+            f *= i;
+        }
+        return f;
+    }
+
+    String key() {
+        StringBuilder b = new StringBuilder();
+        for (List<String> u : units) {
+            b.append(String.join("+", u)).append(',');
+        }
+        return b.append('|').append(String.join(",", work)).toString();
+    }
+
+    /** Orders naming only this step's labels (what the simulator needs). */
+    ScheduleOrders activeOrders() {
+        return new ScheduleOrders(labels(), work, groups());
+    }
+
+    /** Full orders for configuration: the other labels keep their places in {@code start}. */
+    ScheduleOrders fullOrders(ScheduleOrders start, boolean tuneGroups) {
+        return new ScheduleOrders(OrderText.complete(labels(), start.paramOrder(), "param order"),
+                OrderText.complete(work, start.workOrder(), "work order"), tuneGroups ? groups() : start.groups());
+    }
+
+    private List<List<String>> groups() {
+        return units.stream().filter(u -> u.size() > 1).toList();
+    }
+
+    /** Updates in the order their collectives are launched: the natural first guess. */
+    TunerState greedy() {
+        List<String> w = new ArrayList<>();
+        for (String l : labels()) {
+            if (work.contains(l)) {
+                w.add(l);
+            }
+        }
+        return new TunerState(units, w);
+    }
+
+    /** Every way to cut {@code labels} into consecutive launches. */
+    static List<List<List<String>>> cuts(List<String> labels) {
+        List<List<List<String>>> out = new ArrayList<>();
+        int n = labels.size();
+        if (n == 0) {
+            out.add(List.of());
+            return out;
+        }
+        for (int mask = 0; mask < 1 << (n - 1); mask++) {
+            List<List<String>> units = new ArrayList<>();
+            List<String> cur = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                cur.add(labels.get(i));
+                if (i == n - 1 || (mask & (1 << i)) == 0) {
+                    units.add(cur);
+                    cur = new ArrayList<>();
+                }
+            }
+            out.add(units);
+        }
+        return out;
+    }
+
+    /** One random move (see {@link OrderTuner}). */
+    TunerState mutate(SplittableRandom rnd, boolean tuneGroups) {
+        for (int attempt = 0; attempt < 20; attempt++) {
+            int move = rnd.nextInt(tuneGroups ? 6 : 4);
+            TunerState s = switch (move) {
+                case 0 -> swapUnits(rnd.nextInt(Math.max(1, units.size())), rnd.nextInt(Math.max(1, units.size())));
+                case 1 -> moveUnit(rnd.nextInt(Math.max(1, units.size())), rnd.nextInt(Math.max(1, units.size())));
+                case 2 -> swapWork(rnd.nextInt(Math.max(1, work.size())), rnd.nextInt(Math.max(1, work.size())));
+                case 3 -> moveWork(rnd.nextInt(Math.max(1, work.size())), rnd.nextInt(Math.max(1, work.size())));
+                case 4 -> merge(rnd.nextInt(Math.max(1, units.size())));
+                default -> split(rnd.nextInt(Math.max(1, units.size())), 1 + rnd.nextInt(Math.max(1, labels().size())));
+            };
+            if (s != null && !s.key().equals(key())) {
+                return s;
+            }
+        }
+        return this;
+    }
+
+    /** Every single swap of two launches or two updates, and with groups every merge and split. */
+    List<TunerState> neighbours(boolean tuneGroups) {
+        List<TunerState> out = new ArrayList<>();
+        for (int i = 0; i < units.size(); i++) {
+            for (int j = i + 1; j < units.size(); j++) {
+                out.add(swapUnits(i, j));
+            }
+        }
+        for (int i = 0; i < work.size(); i++) {
+            for (int j = i + 1; j < work.size(); j++) {
+                out.add(swapWork(i, j));
+            }
+        }
+        if (tuneGroups) {
+            for (int i = 0; i + 1 < units.size(); i++) {
+                out.add(merge(i));
+            }
+            for (int i = 0; i < units.size(); i++) {
+                for (int at = 1; at < units.get(i).size(); at++) {
+                    out.add(split(i, at));
+                }
+            }
+        }
+        return out;
+    }
+
+    private TunerState swapUnits(int i, int j) {
+        if (i >= units.size() || j >= units.size()) {
+            return null;
+        }
+        List<List<String>> u = new ArrayList<>(units);
+        u.set(i, units.get(j));
+        u.set(j, units.get(i));
+        return new TunerState(u, work);
+    }
+
+    private TunerState moveUnit(int from, int to) {
+        if (from >= units.size() || to >= units.size()) {
+            return null;
+        }
+        List<List<String>> u = new ArrayList<>(units);
+        u.add(to, u.remove(from));
+        return new TunerState(u, work);
+    }
+
+    private TunerState swapWork(int i, int j) {
+        if (i >= work.size() || j >= work.size()) {
+            return null;
+        }
+        List<String> w = new ArrayList<>(work);
+        w.set(i, work.get(j));
+        w.set(j, work.get(i));
+        return new TunerState(units, w);
+    }
+
+    private TunerState moveWork(int from, int to) {
+        if (from >= work.size() || to >= work.size()) {
+            return null;
+        }
+        List<String> w = new ArrayList<>(work);
+        w.add(to, w.remove(from));
+        return new TunerState(units, w);
+    }
+
+    private TunerState merge(int i) {
+        if (i + 1 >= units.size()) {
+            return null;
+        }
+        List<List<String>> u = new ArrayList<>(units);
+        List<String> fused = new ArrayList<>(units.get(i));
+        fused.addAll(units.get(i + 1));
+        u.set(i, fused);
+        u.remove(i + 1);
+        return new TunerState(u, work);
+    }
+
+    private TunerState split(int i, int at) {
+        if (i >= units.size() || at <= 0 || at >= units.get(i).size()) {
+            return null;
+        }
+        List<List<String>> u = new ArrayList<>(units);
+        List<String> unit = units.get(i);
+        u.set(i, unit.subList(0, at));
+        u.add(i + 1, unit.subList(at, unit.size()));
+        return new TunerState(u, work);
+    }
+}
