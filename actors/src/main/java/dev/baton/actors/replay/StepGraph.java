@@ -114,7 +114,7 @@ public final class StepGraph {
         if (u != null) {
             StreamRef headUpdate = updated.get(u.head());
             StreamRef packed = b.compute(CommandKind.UNTIE_PACK, u.head(), headUpdate == null ? List.of() : List.of(headUpdate));
-            StreamRef all = b.comm(CommandKind.ALL_GATHER, u.gatherParam(), u.gatherBytes(), List.of(packed));
+            StreamRef all = b.comm(u.gatherKind(), u.gatherParam(), u.gatherBytes(), List.of(packed));
             b.compute(CommandKind.UNTIE_APPLY, u.embed(), List.of(all));
         }
         List<String> consumed = new ArrayList<>(scatter);

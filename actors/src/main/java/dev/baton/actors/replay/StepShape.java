@@ -67,6 +67,7 @@ public record StepShape(long step, int world, int microSteps, boolean adamStep, 
         String sync = null;
         String packed = null;
         String applied = null;
+        int packIndex = -1;
         List<String> updates = new ArrayList<>();
         for (TimedCommand c : compute) {
             switch (c.kind()) {
@@ -74,7 +75,10 @@ public record StepShape(long step, int world, int microSteps, boolean adamStep, 
                 case COMBINE_TIED -> combine = c.param();
                 case UPDATE -> updates.add(c.param());
                 case SYNC_TIED -> sync = c.param();
-                case UNTIE_PACK -> packed = c.param();
+                case UNTIE_PACK -> {
+                    packed = c.param();
+                    packIndex = c.index();
+                }
                 case UNTIE_APPLY -> applied = c.param();
                 default -> { }
             }
@@ -82,18 +86,20 @@ public record StepShape(long step, int world, int microSteps, boolean adamStep, 
         Map<String, Long> gathers = new LinkedHashMap<>();
         List<TimedCommand> launches = new ArrayList<>();
         UntieShape untie = null;
+        StreamRef packRef = packIndex < 0 ? null : new StreamRef(StepGraph.COMPUTE, packIndex);
         for (TimedCommand c : comm) {
+            if (packRef != null && c.waits().contains(packRef)) {
+                untie = new UntieShape(packed, applied, c.kind(), c.param(), c.bytes());
+                continue;
+            }
             switch (c.kind()) {
                 case REDUCE_SCATTER, ALL_REDUCE, COLLECTIVE_GROUP -> launches.add(c);
                 case ALL_GATHER -> {
-                    if (updates.contains(c.param())) {
-                        gathers.put(c.param(), c.bytes());
-                    } else if (packed != null) {
-                        untie = new UntieShape(packed, applied, c.param(), c.bytes());
-                    } else {
+                    if (!updates.contains(c.param())) {
                         throw new IllegalArgumentException("all_gather of '" + c.param()
                                 + "' follows neither an update nor the untie");
                     }
+                    gathers.put(c.param(), c.bytes());
                 }
                 default -> throw new IllegalArgumentException("comm command " + c.label()
                         + " is none the step planner issues (docs/schedule-format.md)");

@@ -6,7 +6,8 @@ import dev.baton.runtime.optim.Comms;
  * One parameter of the {@link TimedWorkload}: how it is communicated, how many fp32 elements its
  * gradient has (what the simulated link charges for), and how long its update takes.
  *
- * @param rows        rows of the (rows, 64) tensor; sharded parameters split by rows, so a multiple of W
+ * @param rows        rows of the (rows, 64) fp32 tensor; sharded parameters split by rows
+ * @param updateNanos the whole update's time; a rank updating a shard takes its share of it
  */
 public record TimedParam(String label, Comms comms, int rows, long updateNanos) {
     public static final int COLS = 64;

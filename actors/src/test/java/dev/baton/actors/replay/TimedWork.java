@@ -29,6 +29,7 @@ final class TimedWork implements DeviceWork {
     private final Map<String, Tensor> values = new LinkedHashMap<>();
     private final Map<String, Tensor> grads = new LinkedHashMap<>();
     private final Map<String, Long> updateNanos = new LinkedHashMap<>();
+    private final Map<String, Integer> units = new LinkedHashMap<>();
     private final long fbNanos;
 
     TimedWork(List<TimedParam> params, long fbNanos, ShardPlan plan) {
@@ -38,6 +39,7 @@ final class TimedWork implements DeviceWork {
             values.put(p.label(), ops.allocate(shape, DType.F32));
             grads.put(p.label(), ops.allocate(shape, DType.F32));
             updateNanos.put(p.label(), p.updateNanos());
+            units.put(p.label(), plan.param(p.label()).layout().units());
         }
     }
 
@@ -68,7 +70,10 @@ final class TimedWork implements DeviceWork {
 
     @Override
     public void update(String param, ShardRange owned, StepContext ctx) {
-        LockSupport.parkNanos(updateNanos.get(param));
+        // a sharded update costs the rank's share of the whole update; a replicated one all of it
+        long whole = updateNanos.get(param);
+        int n = units.get(param);
+        LockSupport.parkNanos(n <= 1 ? whole : whole * owned.count() / n);
     }
 
     @Override

@@ -14,6 +14,7 @@ import dev.baton.runtime.optim.ParamTable;
 import dev.baton.runtime.tensor.Shape;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -27,8 +28,11 @@ public final class TimedWorkload {
     private TimedWorkload() {
     }
 
-    /** The workload; {@code microSteps} forward/backward passes of {@code fbMicros} each per step. */
-    public static Workload of(List<TimedParam> params, long fbMicros, int microSteps) {
+    /**
+     * The workload; a step's global batch is {@code microBatches} micro-batches of
+     * {@code fbMicros} forward/backward time each, split over the ranks (a multiple of W).
+     */
+    public static Workload of(List<TimedParam> params, long fbMicros, int microBatches) {
         List<ParamEntry> entries = new ArrayList<>();
         for (TimedParam p : params) {
             entries.add(ParamEntry.adam(p.label(), p.label(), p.comms(), 0.9, 0.95, 1, 0));
@@ -58,9 +62,12 @@ public final class TimedWorkload {
             @Override
             public Batch[][] next(long step, int world) {
                 cursor++;
-                Batch[][] out = new Batch[microSteps][world];
+                if (microBatches % world != 0) {
+                    throw new IllegalArgumentException(microBatches + " micro-batches do not split over " + world + " ranks");
+                }
+                Batch[][] out = new Batch[microBatches / world][world];
                 for (Batch[] row : out) {
-                    java.util.Arrays.fill(row, new Batch(new int[] {1}, new int[] {2}, new int[] {0, 1}));
+                    Arrays.fill(row, new Batch(new int[] {1}, new int[] {2}, new int[] {0, 1}));
                 }
                 return out;
             }
