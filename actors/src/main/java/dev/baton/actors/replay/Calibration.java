@@ -13,7 +13,8 @@ import java.util.Map;
  * the commands it waited for; what remains is an overhead, counted as a "next" gap when the
  * predecessor was later and as a "wake" gap when an event of another stream was (a parked stream
  * thread waking up). Commands that started only because their enqueue came late are left out.
- * A collective lasts from the last rank's arrival to each rank's end (mean over ranks).
+ * A collective lasts from the last rank's arrival to each rank's end (mean over ranks); the link
+ * is fitted to one point per distinct launch (kind, parameters, W), its trimmed mean over steps.
  */
 public final class Calibration {
     private Calibration() {
@@ -24,10 +25,8 @@ public final class Calibration {
         Map<String, TrimmedMean> launches = new LinkedHashMap<>();
         Map<String, TrimmedMean> gaps = new LinkedHashMap<>();
         Map<Integer, TrimmedMean> release = new LinkedHashMap<>();
-        List<CollectivePoint> points = new ArrayList<>();
-        int file = 0;
+        Map<String, CollectivePoint> shapes = new LinkedHashMap<>();
         for (Timeline t : recordings) {
-            file++;
             for (TimedCommand c : t.commands()) {
                 if (c.communication()) {
                     continue;
@@ -51,11 +50,15 @@ public final class Calibration {
                 for (TimedCommand peer : t.collective(c.collective())) {
                     d.add(peer.end() - launch);
                 }
-                add(launches, CostModel.launchKey(c.kind(), c.param(), t.world()), d.value());
-                points.add(new CollectivePoint(c.kind(), t.world(), c.bytes(), d.value(), "recording " + file));
+                String key = CostModel.launchKey(c.kind(), c.param(), t.world());
+                add(launches, key, d.value());
+                shapes.putIfAbsent(key, new CollectivePoint(c.kind(), t.world(), c.bytes(), 0, 0, "recordings"));
             }
         }
-        List<CollectivePoint> all = new ArrayList<>(points);
+        // one point per distinct launch (its trimmed mean), so that one slow step does not bend the fit
+        List<CollectivePoint> all = new ArrayList<>();
+        shapes.forEach((key, p) -> all.add(new CollectivePoint(p.kind(), p.world(), p.bytes(), launches.get(key).value(),
+                launches.get(key).count(), p.source())));
         all.addAll(sweep);
         return new CostModel(values(compute), values(launches), CollectiveFits.of(all), values(gaps), values(release), all);
     }

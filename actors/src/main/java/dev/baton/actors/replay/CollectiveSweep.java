@@ -45,7 +45,7 @@ public final class CollectiveSweep {
                 if (world < 1 || size < 0 || micros < 0) {
                     throw new IllegalArgumentException("world, size and time must be positive");
                 }
-                out.add(new CollectivePoint(kind, world, ringBytes(kind, size, world), micros, file.getFileName().toString()));
+                out.add(new CollectivePoint(kind, world, ringBytes(kind, size, world), micros, 1, file.getFileName().toString()));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + e.getMessage(), e);
             }

@@ -2,6 +2,7 @@ package dev.baton.actors.replay;
 
 import dev.baton.actors.stream.CommandKind;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +26,12 @@ public final class CostModel {
 
     CostModel(Map<String, Double> compute, Map<String, Double> launches, CollectiveFits fits, Map<String, Double> gaps,
               Map<Integer, Double> release, List<CollectivePoint> points) {
-        this.compute = Map.copyOf(compute);
-        this.launches = Map.copyOf(launches);
+        // insertion-ordered copies: reports list durations in the order the recordings ran them
+        this.compute = Collections.unmodifiableMap(new LinkedHashMap<>(compute));
+        this.launches = Collections.unmodifiableMap(new LinkedHashMap<>(launches));
         this.fits = fits;
-        this.gaps = Map.copyOf(gaps);
-        this.release = Map.copyOf(release);
+        this.gaps = Collections.unmodifiableMap(new LinkedHashMap<>(gaps));
+        this.release = Collections.unmodifiableMap(new LinkedHashMap<>(release));
         this.points = List.copyOf(points);
     }
 

@@ -6,16 +6,19 @@ import java.util.TreeSet;
 
 /**
  * A latency-plus-bandwidth model of collective launches, {@code t = latency + bytes * perByte
- * + perExtraRank * (W - 1)}, fitted by least squares to measured launches (bytes are per rank
- * by the ring formula, so the world size's share of the volume is already in them). The
+ * + perExtraRank * (W - 1)}, fitted by least squares to measured launches, one point per distinct
+ * launch (bytes are per rank by the ring formula, so the world size's share of the volume is
+ * already in them). The
  * {@code W - 1} term (ring steps) is fitted only when the points span two or more world sizes,
  * and the bandwidth term only when they span two or more sizes; otherwise they are 0.
  *
- * @param rmsMicros   root mean square of the residuals
- * @param maxRelError the largest |residual| / measured over the points
+ * @param points       distinct launches fitted
+ * @param measurements the measurements averaged into them
+ * @param rmsMicros    root mean square of the residuals
+ * @param maxRelError  the largest |residual| / measured over the points
  */
 public record LinkFit(String name, double latencyMicros, double microsPerByte, double microsPerExtraRank, int points,
-                      double rmsMicros, double maxRelError, List<Integer> worlds) {
+                      int measurements, double rmsMicros, double maxRelError, List<Integer> worlds) {
     public LinkFit {
         worlds = List.copyOf(worlds);
     }
@@ -70,7 +73,7 @@ public record LinkFit(String name, double latencyMicros, double microsPerByte, d
 
     private static LinkFit fitWithout(String name, List<CollectivePoint> points) {
         List<CollectivePoint> sameWorld = points.stream().map(p -> new CollectivePoint(p.kind(), 2, p.bytes(), p.micros(),
-                p.source())).toList();
+                p.samples(), p.source())).toList();
         LinkFit f = fit(name, sameWorld);
         TreeSet<Integer> worlds = new TreeSet<>();
         points.forEach(p -> worlds.add(p.world()));
@@ -86,7 +89,8 @@ public record LinkFit(String name, double latencyMicros, double microsPerByte, d
                                       List<CollectivePoint> points, TreeSet<Integer> worlds) {
         double sq = 0;
         double maxRel = 0;
-        LinkFit f = new LinkFit(name, latency, perByte, perRank, points.size(), 0, 0, List.copyOf(worlds));
+        int measurements = points.stream().mapToInt(CollectivePoint::samples).sum();
+        LinkFit f = new LinkFit(name, latency, perByte, perRank, points.size(), measurements, 0, 0, List.copyOf(worlds));
         for (CollectivePoint p : points) {
             double r = f.predict(p.bytes(), p.world()) - p.micros();
             sq += r * r;
@@ -94,8 +98,8 @@ public record LinkFit(String name, double latencyMicros, double microsPerByte, d
                 maxRel = Math.max(maxRel, Math.abs(r) / p.micros());
             }
         }
-        return new LinkFit(name, latency, perByte, perRank, points.size(), Math.sqrt(sq / points.size()), maxRel,
-                List.copyOf(worlds));
+        return new LinkFit(name, latency, perByte, perRank, points.size(), measurements, Math.sqrt(sq / points.size()),
+                maxRel, List.copyOf(worlds));
     }
 
     private static double[] features(CollectivePoint p, boolean bytesTerm, boolean worldTerm) {
@@ -158,7 +162,7 @@ public record LinkFit(String name, double latencyMicros, double microsPerByte, d
         return x;
     }
 
-    /** "latency 301.2 µs + 0.0500 µs/B (20.0 MB/s), 12 points at W=2, rms 14.1 µs, max error 3.2%". */
+    /** E.g. "latency 301.2 µs + 0.050000 µs/B (20.0 MB/s); 5 launches (40 measurements) at W=2; rms error ...". */
     public String describe() {
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "latency %.1f µs + %.6f µs/B", latencyMicros, microsPerByte));
         double gbs = gigabytesPerSecond();
@@ -168,8 +172,9 @@ public record LinkFit(String name, double latencyMicros, double microsPerByte, d
         if (microsPerExtraRank != 0) {
             b.append(String.format(Locale.ROOT, " + %.1f µs x (W-1)", microsPerExtraRank));
         }
-        b.append(String.format(Locale.ROOT, "; %d launches at W=%s; rms error %.1f µs, max error %.1f%%", points,
-                worlds.stream().map(String::valueOf).reduce((x, y) -> x + "," + y).orElse("?"), rmsMicros, 100 * maxRelError));
+        b.append(String.format(Locale.ROOT, "; %d launches (%d measurements) at W=%s; rms error %.1f µs, max error %.1f%%",
+                points, measurements, worlds.stream().map(String::valueOf).reduce((x, y) -> x + "," + y).orElse("?"),
+                rmsMicros, 100 * maxRelError));
         return b.toString();
     }
 }

@@ -46,6 +46,13 @@ public record StepShape(long step, int world, int microSteps, boolean adamStep, 
         return params.stream().map(ParamTraffic::label).toList();
     }
 
+    /** True when {@code other} is the same kind of step (whatever its number): same commands, bytes and orders. */
+    public boolean sameStepAs(StepShape other) {
+        return new StepShape(0, world, microSteps, adamStep, params, updates, combineTied, syncTied, untie, orders)
+                .equals(new StepShape(0, other.world, other.microSteps, other.adamStep, other.params, other.updates,
+                        other.combineTied, other.syncTied, other.untie, other.orders));
+    }
+
     /** The same step at another world size (bytes and micro-steps given by the caller). */
     public StepShape withWorld(int w, int micro, double byteFactor) {
         List<ParamTraffic> p = params.stream().map(t -> t.scaled(byteFactor)).toList();
