@@ -12,12 +12,13 @@ import java.util.SplittableRandom;
 /**
  * Searches param order, work order and (optionally) collective groups for the shortest predicted
  * step. Small spaces are searched exhaustively (every order of the launches times every order of
- * the updates, when that product is within {@link Options#exhaustiveLimit}); larger ones with
- * simulated annealing from the recorded orders (seeded; moves: swap or move a launch, swap or
- * move an update, and with groups merge two adjacent launches or split one), followed by a hill
- * climb over every single swap from the best state found and from a greedy start (updates in the
- * order their collectives are launched). Equal predictions prefer the orders closest to the
- * recorded ones, so that an order is only changed where it pays.
+ * the updates, when that product is within {@link Options#exhaustiveLimit}). Larger ones are
+ * searched by simulated annealing from four starts (the given orders, the given launches with
+ * updates in launch order, and a seeded random shuffle of both, plain and in launch order), each
+ * annealed for a quarter of the steps (moves: swap or move a launch, swap or move an update, move
+ * a launch together with its update, and with groups merge two adjacent launches or split one)
+ * and then hill-climbed over every single such move until none improves. Equal predictions prefer
+ * the orders closest to the starting ones, so that an order is only changed where it pays.
  */
 public final class OrderTuner {
     /**
@@ -64,11 +65,14 @@ public final class OrderTuner {
             exhaustive(initial);
             method = "exhaustive over " + combinations + " combinations";
         } else {
-            TunerState annealed = anneal(initial, t0);
-            climb(annealed);
-            climb(initial.greedy());
-            method = "simulated annealing (" + options.iterations() + " steps, seed " + options.seed()
-                    + ") + hill climbing over single swaps";
+            SplittableRandom rnd = new SplittableRandom(options.seed());
+            TunerState shuffled = initial.shuffled(rnd);
+            List<TunerState> starts = List.of(initial, initial.greedy(), shuffled, shuffled.greedy());
+            for (TunerState s : starts) {
+                climb(anneal(s, evaluate(s), rnd, options.iterations() / starts.size()));
+            }
+            method = "simulated annealing (4 starts x " + options.iterations() / starts.size() + " steps, seed "
+                    + options.seed() + ") + hill climbing over single moves";
         }
         return new Result(top.best(), new Candidate(start, t0), seen.size(), method);
     }
@@ -101,16 +105,15 @@ public final class OrderTuner {
         }
     }
 
-    private TunerState anneal(TunerState initial, double t0) {
-        SplittableRandom rnd = new SplittableRandom(options.seed());
+    private TunerState anneal(TunerState initial, double t0, SplittableRandom rnd, int iterations) {
         TunerState cur = initial;
         double curT = t0;
         TunerState best = cur;
         double bestT = curT;
         double hot = 0.02 * t0;
         double cold = 1e-4 * t0;
-        for (int i = 0; i < options.iterations(); i++) {
-            double temperature = hot * Math.pow(cold / hot, (double) i / options.iterations());
+        for (int i = 0; i < iterations; i++) {
+            double temperature = hot * Math.pow(cold / hot, (double) i / iterations);
             TunerState next = cur.mutate(rnd, options.tuneGroups());
             double t = evaluate(next);
             if (t <= curT || rnd.nextDouble() < Math.exp(-(t - curT) / temperature)) {

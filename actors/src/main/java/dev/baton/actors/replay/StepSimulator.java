@@ -58,44 +58,56 @@ public final class StepSimulator {
     private static double[][][] run(StepGraph graph, int world, CostModel cost, double[][][] ends) {
         List<PlannedCommand> compute = graph.compute();
         List<PlannedCommand> comm = graph.comm();
+        int[] size = {compute.size(), comm.size()};
         double[][][] starts = new double[world][2][];
         for (int r = 0; r < world; r++) {
-            ends[r][0] = new double[compute.size()];
-            ends[r][1] = new double[comm.size()];
-            starts[r][0] = new double[compute.size()];
-            starts[r][1] = new double[comm.size()];
+            for (int s = 0; s < 2; s++) {
+                ends[r][s] = new double[size[s]];
+                starts[r][s] = new double[size[s]];
+            }
         }
-        // collective durations do not depend on the rank: charge them once
-        double[] launchMicros = new double[comm.size()];
-        for (int k = 0; k < comm.size(); k++) {
+        // everything the inner loop needs, looked up once: durations, overheads, waits as (stream, index)
+        double[][] computeMicros = new double[world][size[0]];
+        double[] release = new double[world];
+        for (int r = 0; r < world; r++) {
+            release[r] = cost.release(r);
+            for (int i = 0; i < size[0]; i++) {
+                computeMicros[r][i] = cost.computeMicros(compute.get(i).kind(), compute.get(i).param(), r);
+            }
+        }
+        double[] launchMicros = new double[size[1]];
+        for (int k = 0; k < size[1]; k++) {
             PlannedCommand c = comm.get(k);
             launchMicros[k] = cost.collectiveMicros(c.kind(), c.param(), c.bytes(), world);
         }
+        double[] next = {cost.nextGap(StepGraph.COMPUTE), cost.nextGap(StepGraph.COMM)};
+        double[] wake = {cost.wakeGap(StepGraph.COMPUTE), cost.wakeGap(StepGraph.COMM)};
+        int[][][] waits = {waits(compute), waits(comm)};
         int[][] pos = new int[world][2];
-        int[] arrived = new int[comm.size()];
-        boolean[][] hasArrived = new boolean[world][comm.size()];
-        int remaining = world * (compute.size() + comm.size());
+        int[] arrived = new int[size[1]];
+        boolean[][] hasArrived = new boolean[world][size[1]];
+        int remaining = world * (size[0] + size[1]);
         boolean progress = true;
         while (remaining > 0 && progress) {
             progress = false;
             for (int r = 0; r < world; r++) {
                 // compute: run every command whose events have fired
-                while (pos[r][0] < compute.size()) {
+                while (pos[r][0] < size[0]) {
                     int i = pos[r][0];
-                    double ready = ready(compute.get(i), r, 0, i, ends, pos, cost);
+                    double ready = i == 0 ? release[r] : ready(waits[0][i], r, 0, i, ends, pos, next, wake, release);
                     if (Double.isNaN(ready)) {
                         break;
                     }
                     starts[r][0][i] = ready;
-                    ends[r][0][i] = ready + cost.computeMicros(compute.get(i).kind(), compute.get(i).param(), r);
+                    ends[r][0][i] = ready + computeMicros[r][i];
                     pos[r][0]++;
                     remaining--;
                     progress = true;
                 }
                 // comm: arrive at the next collective once its events have fired
                 int k = pos[r][1];
-                if (k < comm.size() && !hasArrived[r][k]) {
-                    double ready = ready(comm.get(k), r, 1, k, ends, pos, cost);
+                if (k < size[1] && !hasArrived[r][k]) {
+                    double ready = ready(waits[1][k], r, 1, k, ends, pos, next, wake, release);
                     if (!Double.isNaN(ready)) {
                         starts[r][1][k] = ready;
                         hasArrived[r][k] = true;
@@ -121,24 +133,41 @@ public final class StepSimulator {
         return starts;
     }
 
-    /** When command {@code i} of stream {@code s} can start on rank {@code r}, or NaN while an event has not fired. */
-    private static double ready(PlannedCommand c, int r, int s, int i, double[][][] ends, int[][] pos, CostModel cost) {
-        if (s == 0 && i == 0) {
-            return cost.release(r);
+    /** Each command's waits as pairs {stream, index} (0 = compute, 1 = comm), flattened. */
+    private static int[][] waits(List<PlannedCommand> cmds) {
+        int[][] out = new int[cmds.size()][];
+        for (int i = 0; i < cmds.size(); i++) {
+            List<StreamRef> w = cmds.get(i).waits();
+            out[i] = new int[2 * w.size()];
+            for (int j = 0; j < w.size(); j++) {
+                out[i][2 * j] = w.get(j).stream().equals(StepGraph.COMPUTE) ? 0 : 1;
+                out[i][2 * j + 1] = w.get(j).index();
+            }
         }
+        return out;
+    }
+
+    /**
+     * When command {@code i} of stream {@code s} can start on rank {@code r}, or NaN while an event
+     * has not fired: after its predecessor plus the stream's overhead, or after the last event plus
+     * a wake-up when that came later; the rank's release when it follows nothing in the step.
+     */
+    private static double ready(int[] waits, int r, int s, int i, double[][][] ends, int[][] pos, double[] next,
+                                double[] wake, double[] release) {
         double p = i > 0 ? ends[r][s][i - 1] : Double.NEGATIVE_INFINITY;
         double d = Double.NEGATIVE_INFINITY;
-        for (StreamRef w : c.waits()) {
-            int ws = w.stream().equals(StepGraph.COMPUTE) ? 0 : 1;
-            if (w.index() >= pos[r][ws]) {
+        for (int j = 0; j < waits.length; j += 2) {
+            int ws = waits[j];
+            int wi = waits[j + 1];
+            if (wi >= pos[r][ws]) {
                 return Double.NaN;
             }
-            d = Math.max(d, ends[r][ws][w.index()]);
+            d = Math.max(d, ends[r][ws][wi]);
         }
         if (p == Double.NEGATIVE_INFINITY && d == Double.NEGATIVE_INFINITY) {
-            return cost.release(r);
+            return release[r];
         }
-        return d > p ? Math.max(d + cost.wakeGap(c.stream()), p + cost.nextGap(c.stream())) : p + cost.nextGap(c.stream());
+        return d > p ? Math.max(d + wake[s], p + next[s]) : p + next[s];
     }
 
     private static String stuck(StepGraph graph, int[][] pos, int world) {

@@ -3,6 +3,7 @@ package dev.baton.actors.replay;
 import dev.baton.actors.scheduler.ScheduleOrders;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -120,17 +121,33 @@ record TunerState(List<List<String>> units, List<String> work) {
         return out;
     }
 
+    /** The same launches and updates in random orders (a restart of the search). */
+    TunerState shuffled(SplittableRandom rnd) {
+        List<List<String>> u = new ArrayList<>(units);
+        List<String> w = new ArrayList<>(work);
+        for (int i = u.size() - 1; i > 0; i--) {
+            Collections.swap(u, i, rnd.nextInt(i + 1));
+        }
+        for (int i = w.size() - 1; i > 0; i--) {
+            Collections.swap(w, i, rnd.nextInt(i + 1));
+        }
+        return new TunerState(u, w);
+    }
+
     /** One random move (see {@link OrderTuner}). */
     TunerState mutate(SplittableRandom rnd, boolean tuneGroups) {
+        int u = Math.max(1, units.size());
+        int w = Math.max(1, work.size());
         for (int attempt = 0; attempt < 20; attempt++) {
-            int move = rnd.nextInt(tuneGroups ? 6 : 4);
+            int move = rnd.nextInt(tuneGroups ? 7 : 5);
             TunerState s = switch (move) {
-                case 0 -> swapUnits(rnd.nextInt(Math.max(1, units.size())), rnd.nextInt(Math.max(1, units.size())));
-                case 1 -> moveUnit(rnd.nextInt(Math.max(1, units.size())), rnd.nextInt(Math.max(1, units.size())));
-                case 2 -> swapWork(rnd.nextInt(Math.max(1, work.size())), rnd.nextInt(Math.max(1, work.size())));
-                case 3 -> moveWork(rnd.nextInt(Math.max(1, work.size())), rnd.nextInt(Math.max(1, work.size())));
-                case 4 -> merge(rnd.nextInt(Math.max(1, units.size())));
-                default -> split(rnd.nextInt(Math.max(1, units.size())), 1 + rnd.nextInt(Math.max(1, labels().size())));
+                case 0 -> swapUnits(rnd.nextInt(u), rnd.nextInt(u));
+                case 1 -> moveUnit(rnd.nextInt(u), rnd.nextInt(u));
+                case 2 -> swapWork(rnd.nextInt(w), rnd.nextInt(w));
+                case 3 -> moveWork(rnd.nextInt(w), rnd.nextInt(w));
+                case 4 -> moveBoth(rnd.nextInt(u), rnd.nextInt(u));
+                case 5 -> merge(rnd.nextInt(u));
+                default -> split(rnd.nextInt(u), 1 + rnd.nextInt(Math.max(1, labels().size())));
             };
             if (s != null && !s.key().equals(key())) {
                 return s;
@@ -139,17 +156,31 @@ record TunerState(List<List<String>> units, List<String> work) {
         return this;
     }
 
-    /** Every single swap of two launches or two updates, and with groups every merge and split. */
+    /**
+     * Every single swap or move of a launch, of an update, and of a launch together with its
+     * updates; with groups every merge and split.
+     */
     List<TunerState> neighbours(boolean tuneGroups) {
         List<TunerState> out = new ArrayList<>();
         for (int i = 0; i < units.size(); i++) {
-            for (int j = i + 1; j < units.size(); j++) {
-                out.add(swapUnits(i, j));
+            for (int j = 0; j < units.size(); j++) {
+                if (i < j) {
+                    out.add(swapUnits(i, j));
+                }
+                if (i != j) {
+                    out.add(moveUnit(i, j));
+                    out.add(moveBoth(i, j));
+                }
             }
         }
         for (int i = 0; i < work.size(); i++) {
-            for (int j = i + 1; j < work.size(); j++) {
-                out.add(swapWork(i, j));
+            for (int j = 0; j < work.size(); j++) {
+                if (i < j) {
+                    out.add(swapWork(i, j));
+                }
+                if (i != j) {
+                    out.add(moveWork(i, j));
+                }
             }
         }
         if (tuneGroups) {
@@ -182,6 +213,33 @@ record TunerState(List<List<String>> units, List<String> work) {
         List<List<String>> u = new ArrayList<>(units);
         u.add(to, u.remove(from));
         return new TunerState(u, work);
+    }
+
+    /**
+     * Moves launch {@code from} to position {@code to} and its updates to where the update of
+     * the launch now at {@code to} was: good orders tend to update in the order gradients land.
+     */
+    private TunerState moveBoth(int from, int to) {
+        TunerState launched = moveUnit(from, to);
+        if (launched == null || from == to) {
+            return launched;
+        }
+        List<String> moved = units.get(from);
+        List<String> w = new ArrayList<>(work);
+        int target = -1;
+        for (String l : units.get(to)) {
+            int at = work.indexOf(l);
+            if (at >= 0 && (target < 0 || at < target)) {
+                target = at;
+            }
+        }
+        w.removeAll(moved);
+        List<String> updated = moved.stream().filter(work::contains).toList();
+        if (target < 0 || updated.isEmpty()) {
+            return launched;
+        }
+        w.addAll(Math.min(target, w.size()), updated);
+        return new TunerState(launched.units, w);
     }
 
     private TunerState swapWork(int i, int j) {
