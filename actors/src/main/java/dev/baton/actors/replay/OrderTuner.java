@@ -43,6 +43,8 @@ public final class OrderTuner {
     private final Options options;
     private final Map<String, Double> seen = new HashMap<>();
     private final TopCandidates top;
+    private TunerState best;
+    private double bestMicros = Double.POSITIVE_INFINITY;
 
     private OrderTuner(StepShape shape, CostModel cost, ScheduleOrders start, Options options) {
         this.shape = shape;
@@ -74,6 +76,7 @@ public final class OrderTuner {
             method = "simulated annealing (4 starts x " + options.iterations() / starts.size() + " steps, seed "
                     + options.seed() + ") + hill climbing over single moves";
         }
+        simplify(TunerState.of(shape, start, options.tuneGroups()));
         return new Result(top.best(), new Candidate(start, t0), seen.size(), method);
     }
 
@@ -84,8 +87,33 @@ public final class OrderTuner {
             t = StepSimulator.makespan(StepGraph.build(shape, s.activeOrders()), shape.world(), cost);
             seen.put(key, t);
             top.offer(s.fullOrders(start, options.tuneGroups()), t);
+            if (t < bestMicros) {
+                best = s;
+                bestMicros = t;
+            }
         }
         return t;
+    }
+
+    /**
+     * Undoes the best state's changes that do not pay: swaps adjacent launches or updates back
+     * towards the starting orders as long as the prediction does not grow, so that the answer
+     * changes only what it must (a search wanders through many orders of equal time).
+     */
+    private void simplify(TunerState from) {
+        TunerState cur = best;
+        double limit = bestMicros + 1e-6;
+        boolean changed = true;
+        for (int pass = 0; changed && pass < 1000; pass++) {
+            changed = false;
+            for (TunerState n : cur.towards(from)) {
+                if (evaluate(n) <= limit) {
+                    cur = n;
+                    changed = true;
+                    break;
+                }
+            }
+        }
     }
 
     private void exhaustive(TunerState initial) {

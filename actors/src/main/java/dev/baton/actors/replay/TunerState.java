@@ -196,6 +196,23 @@ record TunerState(List<List<String>> units, List<String> work) {
         return out;
     }
 
+    /** The states one adjacent swap closer to {@code target}'s orders (launches by first label, updates). */
+    List<TunerState> towards(TunerState target) {
+        List<String> launchOrder = target.labels();
+        List<TunerState> out = new ArrayList<>();
+        for (int i = 0; i + 1 < units.size(); i++) {
+            if (launchOrder.indexOf(units.get(i).get(0)) > launchOrder.indexOf(units.get(i + 1).get(0))) {
+                out.add(swapUnits(i, i + 1));
+            }
+        }
+        for (int i = 0; i + 1 < work.size(); i++) {
+            if (target.work.indexOf(work.get(i)) > target.work.indexOf(work.get(i + 1))) {
+                out.add(swapWork(i, i + 1));
+            }
+        }
+        return out;
+    }
+
     private TunerState swapUnits(int i, int j) {
         if (i >= units.size() || j >= units.size()) {
             return null;
