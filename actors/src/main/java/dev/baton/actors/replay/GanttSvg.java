@@ -2,7 +2,6 @@ package dev.baton.actors.replay;
 
 import dev.baton.actors.stream.CommandKind;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;

@@ -5,6 +5,7 @@ import dev.baton.actors.stream.CommandKind;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The text tables of {@code baton replay}: the step's streams and critical path, the calibrated
@@ -88,7 +89,7 @@ public final class ReplayReport {
             b.append("  collectives: none moved bytes (W = 1)\n");
         } else {
             b.append("  collectives, fit over all launches: ").append(m.fits().pooled().describe()).append('\n');
-            for (Map.Entry<CommandKind, LinkFit> e : new java.util.TreeMap<>(m.fits().byKind()).entrySet()) {
+            for (Map.Entry<CommandKind, LinkFit> e : new TreeMap<>(m.fits().byKind()).entrySet()) {
                 b.append("    ").append(e.getKey().wireName()).append(": ").append(e.getValue().describe()).append('\n');
             }
         }

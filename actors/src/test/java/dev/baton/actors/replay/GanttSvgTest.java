@@ -1,7 +1,9 @@
 package dev.baton.actors.replay;
 
 import dev.baton.actors.json.Json;
+import dev.baton.actors.scheduler.ScheduleOrders;
 import dev.baton.actors.stream.CommandKind;
+import dev.baton.actors.trace.ChromeTrace;
 import org.junit.jupiter.api.Test;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
@@ -32,7 +34,7 @@ class GanttSvgTest {
         Timeline recorded = Timeline.of(StepSimulatorTest.recorded());
         StepShape shape = StepShape.of(StepSimulatorTest.recorded());
         Timeline predicted = StepSimulator.simulate(StepGraph.build(shape,
-                new dev.baton.actors.scheduler.ScheduleOrders(List.of("b", "a"), List.of("b", "a"), List.of())), 2,
+                new ScheduleOrders(List.of("b", "a"), List.of("b", "a"), List.of())), 2,
                 Calibration.of(List.of(recorded), List.of()));
         String svg = GanttSvg.render(List.of(new GanttSvg.Panel("recorded", recorded), new GanttSvg.Panel("b first", predicted)));
         Document d = parse(svg);
@@ -76,7 +78,7 @@ class GanttSvgTest {
         StepShape shape = StepShape.of(StepSimulatorTest.recorded());
         Timeline predicted = StepSimulator.simulate(StepGraph.build(shape, shape.orders()), 2,
                 Calibration.of(List.of(recorded), List.of()));
-        Map<String, Object> trace = Json.parseObject(dev.baton.actors.trace.ChromeTrace.toJson(predicted.asExecuted(7, "predicted")));
+        Map<String, Object> trace = Json.parseObject(ChromeTrace.toJson(predicted.asExecuted(7, "predicted")));
         int complete = 0;
         for (Object o : (List<?>) trace.get("traceEvents")) {
             Map<?, ?> e = (Map<?, ?>) o;

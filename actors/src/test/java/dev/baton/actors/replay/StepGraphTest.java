@@ -5,6 +5,7 @@ import dev.baton.actors.run.RunSettings;
 import dev.baton.actors.scheduler.ScheduleOrders;
 import dev.baton.actors.standin.StandInConfig;
 import dev.baton.actors.standin.StandInRun;
+import dev.baton.actors.stream.CommandKind;
 import dev.baton.actors.trace.ScheduleFile;
 import dev.baton.actors.trace.StepTraceWriter;
 import org.junit.jupiter.api.Test;
@@ -60,7 +61,7 @@ class StepGraphTest {
         long rowsBytes = s.traffic("rows").reduceBytes();
         assertEquals(s.traffic("rows").gatherBytes(), rowsBytes);
         assertTrue(s.traffic("rep").reduceBytes() > 0);
-        assertEquals(dev.baton.actors.stream.CommandKind.ALL_REDUCE, s.traffic("rep").reduction());
+        assertEquals(CommandKind.ALL_REDUCE, s.traffic("rep").reduction());
     }
 
     @Test

@@ -96,7 +96,7 @@ final class TimedWork implements DeviceWork {
     }
 
     @Override
-    public void untie(EmbeddingTie pair, Map<String, Tensor> wholeHeadState, dev.baton.actors.plan.ShardRange embedOwned) {
+    public void untie(EmbeddingTie pair, Map<String, Tensor> wholeHeadState, ShardRange embedOwned) {
         throw new UnsupportedOperationException("the timed workload has no tie");
     }
 

@@ -1,5 +1,6 @@
 package dev.baton.actors.replay;
 
+import dev.baton.actors.stream.CommandKind;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -45,12 +46,12 @@ class WorldProjectionTest {
     @Test
     void aRecordingAtOneDeviceCannotProjectCommunication() {
         HandMadeSchedule s = new HandMadeSchedule(1, 1, "a", "a", "-");
-        s.compute(0, dev.baton.actors.stream.CommandKind.FORWARD_BACKWARD, "", 0, 10)
-                .compute(0, dev.baton.actors.stream.CommandKind.UPDATE, "a", 10, 20, "comm#0")
-                .compute(0, dev.baton.actors.stream.CommandKind.CLEAR_GRADS, "a", 20, 20)
-                .compute(0, dev.baton.actors.stream.CommandKind.LOSS, "", 20, 20)
-                .comm(0, dev.baton.actors.stream.CommandKind.REDUCE_SCATTER, "a", 0, 10, 10, "compute#0")
-                .comm(0, dev.baton.actors.stream.CommandKind.ALL_GATHER, "a", 0, 20, 20, "compute#1");
+        s.compute(0, CommandKind.FORWARD_BACKWARD, "", 0, 10)
+                .compute(0, CommandKind.UPDATE, "a", 10, 20, "comm#0")
+                .compute(0, CommandKind.CLEAR_GRADS, "a", 20, 20)
+                .compute(0, CommandKind.LOSS, "", 20, 20)
+                .comm(0, CommandKind.REDUCE_SCATTER, "a", 0, 10, 10, "compute#0")
+                .comm(0, CommandKind.ALL_GATHER, "a", 0, 20, 20, "compute#1");
         StepShape shape = StepShape.of(s.file());
         CostModel m = Calibration.of(List.of(Timeline.of(s.file())), List.of());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
