@@ -2,6 +2,11 @@ package dev.baton.actors.replay;
 
 import dev.baton.actors.stream.CommandKind;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,6 +32,13 @@ public final class GanttSvg {
     private static final int LANE_GAP = 4;
 
     private GanttSvg() {
+    }
+
+    /** Writes the chart of {@code panels} to {@code file} through a temporary file and a rename. */
+    public static void write(Path file, List<Panel> panels) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, render(panels), StandardCharsets.UTF_8);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     public static String render(List<Panel> panels) {

@@ -179,7 +179,7 @@ public final class ReplayCommand implements Callable<Integer> {
         }
         Files.createDirectories(dir);
         Path svg = dir.resolve(String.format(Locale.ROOT, "gantt-step-%08d.svg", shape.step()));
-        ConfigSnippet.write(svg, GanttSvg.render(panels));
+        GanttSvg.write(svg, panels);
         Path trace = dir.resolve(String.format(Locale.ROOT, "predicted-step-%08d.json", shape.step()));
         ChromeTrace.write(trace, shown.asExecuted(shape.step(), "predicted"));
         o.printf(Locale.ROOT, "%nWrote %s (Gantt chart: %s)%n", svg, String.join(", ",
