@@ -1,7 +1,6 @@
 package dev.baton.runtime.ops.cpu;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 
 import static dev.baton.runtime.ops.cpu.MicroKernel.F;
 import static dev.baton.runtime.ops.cpu.MicroKernel.L;
@@ -127,10 +126,11 @@ final class DirectGemm {
                 acc2 = FloatVector.fromArray(F, b, r2 + p).fma(av, acc2);
                 acc3 = FloatVector.fromArray(F, b, r3 + p).fma(av, acc3);
             }
-            float d0 = acc0.reduceLanes(VectorOperators.ADD);
-            float d1 = acc1.reduceLanes(VectorOperators.ADD);
-            float d2 = acc2.reduceLanes(VectorOperators.ADD);
-            float d3 = acc3.reduceLanes(VectorOperators.ADD);
+            // lane sums in a fixed order, the same bits in every JIT tier (see VectorKernels)
+            float d0 = VectorKernels.sumLanes(acc0);
+            float d1 = VectorKernels.sumLanes(acc1);
+            float d2 = VectorKernels.sumLanes(acc2);
+            float d3 = VectorKernels.sumLanes(acc3);
             for (; p < k; p++) {
                 float av = a[ai + p];
                 d0 += av * b[r0 + p];
@@ -150,7 +150,7 @@ final class DirectGemm {
             for (; p < vEnd; p += L) {
                 acc = FloatVector.fromArray(F, b, r + p).fma(FloatVector.fromArray(F, a, ai + p), acc);
             }
-            float d = acc.reduceLanes(VectorOperators.ADD);
+            float d = VectorKernels.sumLanes(acc);
             for (; p < k; p++) {
                 d += a[ai + p] * b[r + p];
             }

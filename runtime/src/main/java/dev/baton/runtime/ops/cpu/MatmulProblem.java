@@ -75,7 +75,9 @@ record MatmulProblem(int batch, int m, int n, int k,
      * consecutive rows of a and of c. Returns that single-entry problem, or this one.
      */
     MatmulProblem foldBatchIntoRows() {
-        if (batch == 1 || bBatchStride != 0 || aBatchStride == 0 || !aRowsContiguous()) {
+        // rows must follow each other at stride k: a transposed a of one row (m = 1) also has
+        // unit column stride, but its entries are k apart, not 1
+        if (batch == 1 || bBatchStride != 0 || aBatchStride == 0 || !aRowsContiguous() || aRowStride != k) {
             return this;
         }
         return new MatmulProblem(1, batch * m, n, k, a, aOffset, 0, aRowStride, aColStride,

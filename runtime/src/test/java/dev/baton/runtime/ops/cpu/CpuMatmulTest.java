@@ -108,6 +108,8 @@ class CpuMatmulTest {
                             checkOnce(mm, rnd, batch, 70, 65, 80, ta, tb, false, 1f, 0f);
                             checkOnce(mm, rnd, -batch, 70, 65, 80, ta, tb, false, 1f, 0.5f);
                             checkOnce(mm, rnd, batch, 17, 12, 3, ta, tb, false, 1f, 0f);
+                            // one row per entry: a transposed a has unit strides but its rows are not consecutive
+                            checkOnce(mm, rnd, -batch, 1, 9, 2, ta, tb, false, 1f, 0f);
                         }
                     }
                 }
