@@ -36,6 +36,19 @@ public final class SharedSecret {
         }
     }
 
+    /**
+     * The key as hex, for the node's own Pekko configuration (the admission check reads it there);
+     * the configured secret itself never appears anywhere.
+     */
+    public String keyHex() {
+        return java.util.HexFormat.of().formatHex(key.getEncoded());
+    }
+
+    /** The secret whose key {@link #keyHex} gave. */
+    public static SharedSecret fromKeyHex(String hex, boolean empty) {
+        return new SharedSecret(java.util.HexFormat.of().parseHex(hex), empty);
+    }
+
     /** True when no secret was configured (trusted networks only). */
     public boolean isEmpty() {
         return empty;
