@@ -81,7 +81,7 @@ public final class ClusterLauncher {
         CollectiveServer server = CollectiveServer.open(cluster.host(), cluster.collectivePort(), cluster.secret(),
                 HANDSHAKE_TIMEOUT);
         CompletableFuture<RunResult> outcome = new CompletableFuture<>();
-        NodeSetup setup = new NodeSetup(cluster, run, workload, listener, server, outcome);
+        NodeSetup setup = new NodeSetup(cluster, run, workload, listener, server, null, outcome);
         ActorSystem<NodeMessage> system;
         try {
             system = ActorSystem.create(ClusterNode.create(setup), ClusterSettings.SYSTEM, PekkoClusterConfig.of(cluster));

@@ -30,8 +30,17 @@ import java.util.stream.Stream;
  * @param build   the first 12 hex digits of the digest over the class files' names and bytes
  */
 public record CodeVersion(String version, String build) {
-    /** The build of this JVM. */
+    /** The build of this JVM (computed once: the class files do not change while it runs). */
     public static CodeVersion current() {
+        return Current.VERSION;
+    }
+
+    /** Holder idiom: a constant computed on first use. */
+    private static final class Current {
+        static final CodeVersion VERSION = compute();
+    }
+
+    private static CodeVersion compute() {
         String v = CodeVersion.class.getPackage().getImplementationVersion();
         TreeSet<String> locations = new TreeSet<>();
         for (Class<?> c : List.of(CodeVersion.class, Batch.class)) {

@@ -118,8 +118,9 @@ final class LeaderNode {
         for (String n : ranks.nodes()) {
             plan.add(endpoints.get(n));
         }
-        NodeMessage.RunPlan p = new NodeMessage.RunPlan(new SecureRandom().nextLong(), plan, ranks.devicesPerNode(),
-                new byte[0]);
+        // on GPUs rank 0's node makes the NCCL unique id and every node joins with it; CPUs use the TCP mesh
+        byte[] ncclId = setup.nccl() == null ? new byte[0] : setup.nccl().createId();
+        NodeMessage.RunPlan p = new NodeMessage.RunPlan(new SecureRandom().nextLong(), plan, ranks.devicesPerNode(), ncclId);
         for (String n : followers()) {
             agents.get(n).tell(p);
         }
