@@ -57,7 +57,7 @@ class ClusterFailureTest {
             String victimNode = "127.0.0.1:" + victim.port;
             assertTrue(r0.startsWith("RESULT FAILED") && r0.contains(victimNode), r0 + "\n" + leader.dump());
             assertTrue(r1.startsWith("RESULT FAILED") && r1.contains(victimNode), r1);
-            // the failure detector's pause is 2 s; a killed process closes its sockets, which is faster still
+            // a killed process closes its sockets, which fails the collectives at once (the failure detector needs 3 s)
             assertTrue(stoppedMs < 8_000, "the others stopped " + stoppedMs + " ms after the kill\n" + leader.dump()
                     + nodes.get(1).dump());
             assertEquals(1, leader.exitCode(20_000));
@@ -93,6 +93,34 @@ class ClusterFailureTest {
             Map<Long, Double> oneJvm = StandInRun.run(RunSettings.defaults(4, STEPS).withResumeFrom(copy),
                     StandInConfig.small()).losses();
             assertEquals(oneJvm, resumed, "two JVMs resume like one JVM at W = 4");
+        } finally {
+            nodes.forEach(NodeProcess::close);
+        }
+    }
+
+    @Test
+    void aFrozenNodeBecomesUnreachableAndTheRunStopsWithinTheFailureDetectorsPause(@TempDir Path dir) throws Exception {
+        int[] ports = {NodeProcess.freePort(), NodeProcess.freePort()};
+        List<String> sets = ClusterTrainingTest.common(2, ports[0], dir.resolve("ck"), "baton.optim.schedule.scheduled-steps=60");
+        List<NodeProcess> nodes = new ArrayList<>();
+        try {
+            for (int p : ports) {
+                nodes.add(NodeProcess.start(p, sets, List.of("-Dtest.fb-ms=20")));
+            }
+            nodes.sort(Comparator.comparingInt(n -> n.port));
+            NodeProcess leader = nodes.get(0);
+            NodeProcess frozen = nodes.get(1);
+            assertTrue(leader.await(l -> l.startsWith("STEP 3 "), 90_000).isPresent(), leader.dump());
+            frozen.signal(false); // no FIN, no RST: only the missing heartbeats tell
+            long stopped = System.nanoTime();
+            String f = leader.await(l -> l.startsWith("FINISHED "), 30_000).orElse("");
+            long ms = (System.nanoTime() - stopped) / 1_000_000;
+            String node = "127.0.0.1:" + frozen.port;
+            assertTrue(f.startsWith("FINISHED FAILED") && f.contains("its node " + node + " became unreachable"),
+                    f + "\n" + leader.dump());
+            assertTrue(ms < 15_000, "stopped " + ms + " ms after the freeze (pause 3 s)\n" + leader.dump());
+            assertEquals(1, leader.exitCode(30_000));
+            frozen.signal(true);
         } finally {
             nodes.forEach(NodeProcess::close);
         }

@@ -32,7 +32,7 @@ class ClusterTrainingTest {
                 "baton.cluster.seed-nodes=[\"pekko://baton@127.0.0.1:" + seedPort + "\"]", "baton.cluster.host=127.0.0.1",
                 "baton.devices.count=2", "baton.optim.schedule.scheduled-steps=" + STEPS,
                 "baton.optim.schedule.extension-steps=0", "baton.trace.enabled=false", "baton.cluster.join-timeout-s=60",
-                "baton.cluster.unreachable-after-ms=2000", "baton.cluster.down-after-s=3",
+                "baton.cluster.unreachable-after-ms=3000", "baton.cluster.down-after-s=3",
                 "baton.run.checkpoint-dir=" + checkpoints.toString().replace('\\', '/'), SECRET));
         s.addAll(List.of(more));
         return s;

@@ -127,6 +127,11 @@ final class NodeProcess implements AutoCloseable {
         }
     }
 
+    /** Freezes ({@code false}: SIGSTOP) or thaws ({@code true}: SIGCONT) the JVM: frozen, it keeps its sockets open but says nothing. */
+    void signal(boolean run) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", run ? "-CONT" : "-STOP", String.valueOf(process.pid())).inheritIO().start().waitFor();
+    }
+
     /** Kills the JVM at once (SIGKILL): no shutdown, its sockets close. */
     void kill() {
         process.destroyForcibly();
