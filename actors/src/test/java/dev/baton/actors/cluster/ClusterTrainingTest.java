@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * losses equal those of one JVM with the same total W bit for bit (the TCP collectives sum in
  * rank order like the in-process ones).
  */
-@Timeout(120)
+@Timeout(300)
 class ClusterTrainingTest {
     static final String SECRET = "baton.cluster.secret=test-secret";
     static final long STEPS = 12;
@@ -31,7 +31,7 @@ class ClusterTrainingTest {
         List<String> s = new ArrayList<>(List.of("baton.cluster.nodes=" + nodes,
                 "baton.cluster.seed-nodes=[\"pekko://baton@127.0.0.1:" + seedPort + "\"]", "baton.cluster.host=127.0.0.1",
                 "baton.devices.count=2", "baton.optim.schedule.scheduled-steps=" + STEPS,
-                "baton.optim.schedule.extension-steps=0", "baton.trace.enabled=false", "baton.cluster.join-timeout-s=60",
+                "baton.optim.schedule.extension-steps=0", "baton.trace.enabled=false", "baton.cluster.join-timeout-s=180",
                 "baton.cluster.unreachable-after-ms=3000", "baton.cluster.down-after-s=3",
                 "baton.run.checkpoint-dir=" + checkpoints.toString().replace('\\', '/'), SECRET));
         s.addAll(List.of(more));
@@ -60,14 +60,14 @@ class ClusterTrainingTest {
             // the leader is the node with the lowest address, whichever is the seed
             NodeProcess leader = a < b ? seed : other;
             NodeProcess follower = a < b ? other : seed;
-            String r = leader.result(90_000);
+            String r = leader.result(180_000);
             assertTrue(r.startsWith("RESULT COMPLETED " + STEPS), r + "\n" + leader.dump() + follower.dump());
-            assertTrue(follower.result(20_000).startsWith("RESULT COMPLETED " + STEPS), follower.dump());
+            assertTrue(follower.result(60_000).startsWith("RESULT COMPLETED " + STEPS), follower.dump());
             assertEquals(reference, losses(leader.out()), "the same losses bit for bit\n" + leader.dump());
             assertTrue(follower.out().stream().anyMatch(l -> l.contains("this node drives ranks [2, 3]; the leader is 127.0.0.1:"
                     + Math.min(a, b))), follower.dump());
-            assertEquals(0, leader.exitCode(20_000));
-            assertEquals(0, follower.exitCode(20_000));
+            assertEquals(0, leader.exitCode(60_000));
+            assertEquals(0, follower.exitCode(60_000));
         }
     }
 }
