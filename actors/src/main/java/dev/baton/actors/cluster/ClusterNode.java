@@ -37,6 +37,7 @@ public final class ClusterNode {
     private final NodeSetup setup;
     private final Cluster cluster;
     private final Map<String, ActorRef<NodeMessage>> agents = new LinkedHashMap<>();
+    private final MemberView members = new MemberView();
 
     private ClusterNode(ActorContext<NodeMessage> ctx, TimerScheduler<NodeMessage> timers, StashBuffer<NodeMessage> stash,
                         NodeSetup setup) {
@@ -53,11 +54,11 @@ public final class ClusterNode {
     }
 
     private Behavior<NodeMessage> forming() {
-        ActorRef<ClusterEvent.MemberEvent> members = ctx.messageAdapter(ClusterEvent.MemberEvent.class,
+        ActorRef<ClusterEvent.MemberEvent> memberEvents = ctx.messageAdapter(ClusterEvent.MemberEvent.class,
                 NodeMessage.ClusterChanged::new);
         ActorRef<ClusterEvent.ReachabilityEvent> reach = ctx.messageAdapter(ClusterEvent.ReachabilityEvent.class,
                 NodeMessage.ClusterChanged::new);
-        cluster.subscriptions().tell(Subscribe.create(members, ClusterEvent.MemberEvent.class));
+        cluster.subscriptions().tell(Subscribe.create(memberEvents, ClusterEvent.MemberEvent.class));
         cluster.subscriptions().tell(Subscribe.create(reach, ClusterEvent.ReachabilityEvent.class));
         ctx.getSystem().receptionist().tell(Receptionist.register(AGENTS, ctx.getSelf()));
         ctx.getSystem().receptionist().tell(Receptionist.subscribe(AGENTS,
@@ -66,7 +67,10 @@ public final class ClusterNode {
         setup.listener().notice("node " + setup.cluster().node() + ": joining the cluster through "
                 + setup.cluster().seedNodes() + "; the run starts when " + setup.cluster().nodes() + " nodes are up");
         return Behaviors.receive(NodeMessage.class)
-                .onMessage(NodeMessage.ClusterChanged.class, m -> check())
+                .onMessage(NodeMessage.ClusterChanged.class, m -> {
+                    this.members.apply(m.event());
+                    return check();
+                })
                 .onMessage(NodeMessage.AgentsListed.class, m -> {
                     agents.clear();
                     for (ActorRef<NodeMessage> a : m.listing().getServiceInstances(AGENTS)) {
@@ -90,8 +94,7 @@ public final class ClusterNode {
     }
 
     private Behavior<NodeMessage> check() {
-        ClusterEvent.CurrentClusterState state = cluster.state();
-        List<String> up = MemberView.up(state);
+        List<String> up = members.up();
         String self = setup.cluster().node();
         int nodes = setup.cluster().nodes();
         if (!up.contains(self) || up.size() < nodes || !agents.keySet().containsAll(up)) {
@@ -110,13 +113,13 @@ public final class ClusterNode {
             byNode.put(n, agents.get(n));
         }
         Behavior<NodeMessage> next = ranks.leader().equals(self)
-                ? LeaderNode.start(ctx, timers, setup, ranks, byNode)
-                : FollowerNode.start(ctx, timers, setup, ranks, byNode.get(ranks.leader()));
+                ? LeaderNode.start(ctx, timers, setup, members, ranks, byNode)
+                : FollowerNode.start(ctx, timers, setup, members, ranks, byNode.get(ranks.leader()));
         return stash.unstashAll(next);
     }
 
     private String joinTimedOut() {
-        List<String> up = MemberView.up(cluster.state());
+        List<String> up = members.up();
         List<String> missingSeeds = new ArrayList<>();
         for (String s : setup.cluster().seedNodes()) {
             if (!up.contains(MemberView.nodeOfSeed(s))) {

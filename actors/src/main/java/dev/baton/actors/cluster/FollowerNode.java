@@ -16,7 +16,6 @@ import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.typed.Cluster;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -35,6 +34,7 @@ final class FollowerNode {
     private final ActorContext<NodeMessage> ctx;
     private final TimerScheduler<NodeMessage> timers;
     private final NodeSetup setup;
+    private final MemberView members;
     private final RankAssignment ranks;
     private final ActorRef<NodeMessage> leader;
     private final Map<ActorRef<Void>, ActorRef<WorkerCommand>> hosted = new LinkedHashMap<>();
@@ -42,20 +42,21 @@ final class FollowerNode {
     private ShardPlan plan;
 
     private FollowerNode(ActorContext<NodeMessage> ctx, TimerScheduler<NodeMessage> timers, NodeSetup setup,
-                         RankAssignment ranks, ActorRef<NodeMessage> leader) {
+                         MemberView members, RankAssignment ranks, ActorRef<NodeMessage> leader) {
         this.ctx = ctx;
         this.timers = timers;
         this.setup = setup;
+        this.members = members;
         this.ranks = ranks;
         this.leader = leader;
     }
 
     static Behavior<NodeMessage> start(ActorContext<NodeMessage> ctx, TimerScheduler<NodeMessage> timers, NodeSetup setup,
-                                       RankAssignment ranks, ActorRef<NodeMessage> leader) {
+                                       MemberView members, RankAssignment ranks, ActorRef<NodeMessage> leader) {
         NodeMessage.NodeEndpoint me = setup.endpoint();
         leader.tell(new NodeMessage.NodeReady(me.node(), me.collectiveHost(), me.collectivePort(), ctx.getSelf()));
         timers.startSingleTimer(PHASE, new NodeMessage.PhaseTimedOut("plan"), setup.cluster().joinTimeout().multipliedBy(2));
-        return new FollowerNode(ctx, timers, setup, ranks, leader).serving();
+        return new FollowerNode(ctx, timers, setup, members, ranks, leader).serving();
     }
 
     private Behavior<NodeMessage> serving() {
@@ -87,7 +88,8 @@ final class FollowerNode {
                             m.lastCheckpoint().isEmpty() ? null : Path.of(m.lastCheckpoint())));
                 })
                 .onMessage(NodeMessage.ClusterChanged.class, m -> {
-                    String why = MemberView.lost(Cluster.get(ctx.getSystem()).state(), ranks.leader());
+                    members.apply(m.event());
+                    String why = members.lost(ranks.leader());
                     if (why == null) {
                         return Behaviors.same();
                     }

@@ -8,7 +8,6 @@ import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
-import org.apache.pekko.cluster.typed.Cluster;
 
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -35,6 +34,7 @@ final class LeaderNode {
     private final ActorContext<NodeMessage> ctx;
     private final TimerScheduler<NodeMessage> timers;
     private final NodeSetup setup;
+    private final MemberView members;
     private final RankAssignment ranks;
     private final Map<String, ActorRef<NodeMessage>> agents;
     private final Map<String, NodeMessage.NodeEndpoint> endpoints = new LinkedHashMap<>();
@@ -46,17 +46,18 @@ final class LeaderNode {
     private ActorRef<RunCoordinator.Command> coordinator;
 
     private LeaderNode(ActorContext<NodeMessage> ctx, TimerScheduler<NodeMessage> timers, NodeSetup setup,
-                       RankAssignment ranks, Map<String, ActorRef<NodeMessage>> agents) {
+                       MemberView members, RankAssignment ranks, Map<String, ActorRef<NodeMessage>> agents) {
         this.ctx = ctx;
         this.timers = timers;
         this.setup = setup;
+        this.members = members;
         this.ranks = ranks;
         this.agents = agents;
     }
 
     static Behavior<NodeMessage> start(ActorContext<NodeMessage> ctx, TimerScheduler<NodeMessage> timers, NodeSetup setup,
-                                       RankAssignment ranks, Map<String, ActorRef<NodeMessage>> agents) {
-        LeaderNode l = new LeaderNode(ctx, timers, setup, ranks, agents);
+                                       MemberView members, RankAssignment ranks, Map<String, ActorRef<NodeMessage>> agents) {
+        LeaderNode l = new LeaderNode(ctx, timers, setup, members, ranks, agents);
         l.endpoints.put(setup.cluster().node(), setup.endpoint());
         timers.startSingleTimer(PHASE, new NodeMessage.PhaseTimedOut("plan"), setup.cluster().joinTimeout());
         return l.preparing();
@@ -90,8 +91,9 @@ final class LeaderNode {
                 })
                 .onMessage(NodeMessage.NodeFailed.class, m -> fail("node " + m.node() + " could not take part: " + m.message()))
                 .onMessage(NodeMessage.ClusterChanged.class, m -> {
+                    members.apply(m.event());
                     for (String n : followers()) {
-                        String why = MemberView.lost(Cluster.get(ctx.getSystem()).state(), n);
+                        String why = members.lost(n);
                         if (why != null) {
                             return fail("node " + n + " " + why + " before the run started");
                         }
@@ -149,6 +151,10 @@ final class LeaderNode {
                     return Behaviors.same();
                 })
                 .onMessage(NodeMessage.RunFinished.class, m -> announce(m.result(), false))
+                .onMessage(NodeMessage.ClusterChanged.class, m -> {
+                    members.apply(m.event());
+                    return Behaviors.same();
+                })
                 .onMessage(NodeMessage.class, m -> Behaviors.same()) // lost nodes: their RemoteWorkers report them
                 .build();
     }
@@ -169,7 +175,7 @@ final class LeaderNode {
     private Behavior<NodeMessage> announce(RunResult r, boolean tellListener) {
         Set<String> waiting = new LinkedHashSet<>();
         for (String n : followers()) {
-            if (MemberView.lost(Cluster.get(ctx.getSystem()).state(), n) == null) {
+            if (members.lost(n) == null) {
                 agents.get(n).tell(new NodeMessage.RunEnded(r.status(), r.nextStep(), r.message(),
                         r.lastCheckpoint() == null ? "" : r.lastCheckpoint().toString(), ctx.getSelf()));
                 waiting.add(n);

@@ -2,19 +2,23 @@ package dev.baton.actors.cluster;
 
 import org.apache.pekko.actor.Address;
 import org.apache.pekko.cluster.ClusterEvent;
-import org.apache.pekko.cluster.Member;
-import org.apache.pekko.cluster.MemberStatus;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * The cluster state as Baton reads it: nodes named "host:port", which of them are up, and whether
- * a node of the run is lost (unreachable, or no longer an up member).
+ * The cluster membership as one actor has seen it in its subscription's events (the typed
+ * subscription replays the current state as events first): nodes named "host:port", which are up,
+ * and why a node is lost. Built from the events themselves, not from {@code Cluster.state()},
+ * which is updated asynchronously and may not yet show the event just received. Owned by one actor.
  */
 final class MemberView {
-    private MemberView() {
-    }
+    private final Set<String> up = new LinkedHashSet<>();
+    private final Map<String, String> lost = new LinkedHashMap<>();
 
     /** "host:port" of a node address. */
     static String node(Address a) {
@@ -26,31 +30,40 @@ final class MemberView {
         return seed.substring(seed.indexOf('@') + 1);
     }
 
-    /** The up members' nodes, in the state's order. */
-    static List<String> up(ClusterEvent.CurrentClusterState state) {
-        List<String> out = new ArrayList<>();
-        for (Member m : state.getMembers()) {
-            if (m.status().equals(MemberStatus.up())) {
-                out.add(node(m.address()));
+    /** Takes in a member or reachability event; other messages are ignored. */
+    void apply(Object event) {
+        if (event instanceof ClusterEvent.MemberUp e) {
+            up.add(node(e.member().address()));
+        } else if (event instanceof ClusterEvent.UnreachableMember e) {
+            lost.putIfAbsent(node(e.member().address()), "became unreachable (no heartbeat within the failure detector's pause)");
+        } else if (event instanceof ClusterEvent.ReachableMember e) {
+            String n = node(e.member().address());
+            if (up.contains(n)) {
+                lost.remove(n);
             }
+        } else if (event instanceof ClusterEvent.MemberLeft e) {
+            gone(node(e.member().address()), "left the cluster");
+        } else if (event instanceof ClusterEvent.MemberExited e) {
+            gone(node(e.member().address()), "left the cluster");
+        } else if (event instanceof ClusterEvent.MemberDowned e) {
+            gone(node(e.member().address()), "was downed");
+        } else if (event instanceof ClusterEvent.MemberRemoved e) {
+            gone(node(e.member().address()), "was removed from the cluster");
         }
-        return out;
     }
 
-    /** Why {@code node} is lost, or null while it is an up, reachable member. */
-    static String lost(ClusterEvent.CurrentClusterState state, String node) {
-        for (Member m : state.getUnreachable()) {
-            if (node(m.address()).equals(node)) {
-                return "became unreachable (no heartbeat within the failure detector's pause)";
-            }
-        }
-        for (Member m : state.getMembers()) {
-            if (node(m.address()).equals(node)) {
-                MemberStatus s = m.status();
-                return s.equals(MemberStatus.up()) || s.equals(MemberStatus.weaklyUp()) ? null
-                        : "left the cluster (status " + s.toString().toLowerCase(java.util.Locale.ROOT) + ")";
-            }
-        }
-        return "left the cluster (removed)";
+    private void gone(String node, String why) {
+        up.remove(node);
+        lost.putIfAbsent(node, why);
+    }
+
+    /** The up members' nodes, in the order they came up. */
+    List<String> up() {
+        return new ArrayList<>(up);
+    }
+
+    /** Why {@code node} is lost, or null while it is up and reachable as far as the events told. */
+    String lost(String node) {
+        return lost.get(node);
     }
 }

@@ -31,6 +31,7 @@ final class RemoteWorker {
     private final WorkerSetup setup;
     private final String node;
     private final ActorRef<WorkerReply> coordinator;
+    private final MemberView members = new MemberView();
     private boolean reported;
 
     private RemoteWorker(ActorContext<Object> ctx, WorkerSetup setup, String node) {
@@ -64,8 +65,8 @@ final class RemoteWorker {
                     stash.stash(m);
                     return Behaviors.same();
                 })
-                .onMessage(ClusterEvent.MemberEvent.class, m -> checkNode())
-                .onMessage(ClusterEvent.ReachabilityEvent.class, m -> checkNode())
+                .onMessage(ClusterEvent.MemberEvent.class, this::checkNode)
+                .onMessage(ClusterEvent.ReachabilityEvent.class, this::checkNode)
                 .onSignal(PostStop.class, s -> unsubscribe())
                 .build();
     }
@@ -88,21 +89,23 @@ final class RemoteWorker {
                     }
                     return Behaviors.same();
                 })
-                .onMessage(ClusterEvent.MemberEvent.class, m -> stopping ? stopIfLost() : checkNode())
-                .onMessage(ClusterEvent.ReachabilityEvent.class, m -> stopping ? stopIfLost() : checkNode())
+                .onMessage(ClusterEvent.MemberEvent.class, m -> stopping ? stopIfLost(m) : checkNode(m))
+                .onMessage(ClusterEvent.ReachabilityEvent.class, m -> stopping ? stopIfLost(m) : checkNode(m))
                 .onSignal(Terminated.class, s -> Behaviors.stopped())
                 .onSignal(PostStop.class, s -> unsubscribe())
                 .build();
     }
 
     /** Reports the rank failed when its node is lost. */
-    private Behavior<Object> checkNode() {
-        String why = MemberView.lost(Cluster.get(ctx.getSystem()).state(), node);
+    private Behavior<Object> checkNode(Object event) {
+        members.apply(event);
+        String why = members.lost(node);
         return why == null ? Behaviors.same() : report("its node " + node + " " + why);
     }
 
-    private Behavior<Object> stopIfLost() {
-        return MemberView.lost(Cluster.get(ctx.getSystem()).state(), node) == null ? Behaviors.same() : Behaviors.stopped();
+    private Behavior<Object> stopIfLost(Object event) {
+        members.apply(event);
+        return members.lost(node) == null ? Behaviors.same() : Behaviors.stopped();
     }
 
     private Behavior<Object> report(String message) {

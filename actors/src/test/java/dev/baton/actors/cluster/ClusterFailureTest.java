@@ -44,7 +44,8 @@ class ClusterFailureTest {
             nodes.sort(Comparator.comparingInt(n -> n.port));
             NodeProcess leader = nodes.get(0);
             NodeProcess victim = nodes.get(2);
-            assertTrue(leader.await(l -> l.startsWith("STEP 5 "), 180_000).isPresent(), leader.dump());
+            assertTrue(leader.await(l -> l.startsWith("STEP 5 "), 180_000).isPresent(), leader.dump() + nodes.get(1).dump()
+                    + victim.dump());
             victim.kill();
             long killed = System.nanoTime();
             String f0 = leader.await(l -> l.startsWith("FINISHED "), 20_000).orElse("");
@@ -110,7 +111,7 @@ class ClusterFailureTest {
             nodes.sort(Comparator.comparingInt(n -> n.port));
             NodeProcess leader = nodes.get(0);
             NodeProcess frozen = nodes.get(1);
-            assertTrue(leader.await(l -> l.startsWith("STEP 3 "), 180_000).isPresent(), leader.dump());
+            assertTrue(leader.await(l -> l.startsWith("STEP 3 "), 180_000).isPresent(), leader.dump() + frozen.dump());
             frozen.signal(false); // no FIN, no RST: only the missing heartbeats tell
             long stopped = System.nanoTime();
             String f = leader.await(l -> l.startsWith("FINISHED "), 30_000).orElse("");
