@@ -26,7 +26,7 @@ class ClusterAdmissionTest {
         int b = NodeProcess.freePort();
         int c = NodeProcess.freePort();
         Path ck = dir.resolve("ck");
-        List<String> seedSets = new ArrayList<>(ClusterTrainingTest.common(2, a, ck, "baton.cluster.join-timeout-s=15"));
+        List<String> seedSets = new ArrayList<>(ClusterTrainingTest.common(2, a, ck, "baton.cluster.join-timeout-s=10"));
         List<String> stranger = new ArrayList<>(ClusterTrainingTest.common(2, a, ck, "baton.cluster.secret=guessed-wrong"));
         List<String> other = new ArrayList<>(ClusterTrainingTest.common(2, a, ck, "baton.optim.schedule.scheduled-steps=13"));
         // the strangers start first and keep trying to join; the seed's join timeout runs once it is up
@@ -49,7 +49,7 @@ class ClusterAdmissionTest {
         assertEquals(1, wrongSecret.exitCode(30_000));
 
         String ra = seed.result(60_000);
-        assertTrue(ra.startsWith("RESULT FAILED") && ra.contains("the cluster did not form within 15 s: 1 of 2 nodes up [127.0.0.1:"
+        assertTrue(ra.startsWith("RESULT FAILED") && ra.contains("the cluster did not form within 10 s: 1 of 2 nodes up [127.0.0.1:"
                 + a + "], 1 missing"), ra + seed.dump());
         String log = String.join("\n", seed.err());
         assertTrue(log.contains("refused node 127.0.0.1:" + b + ": it does not know the cluster secret"), seed.dump());
