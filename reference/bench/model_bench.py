@@ -184,18 +184,19 @@ def warm_up(args, size, ph, kernels, fp8, device, pool, notes):
                 loss = bench.step()
                 sync(device)
                 times.append(time.perf_counter() - t0)
-                log(f"[bench] warm-up step {len(times)}: {times[-1]:.1f} s, loss {loss.item() / ph.tokens_per_step:.4f}"
-                    " per token")
+                per_token = loss.item() / ph.micro_tokens / sum(ph.mtp_weights)
+                log(f"[bench] warm-up step {len(times)}: {times[-1]:.1f} s, loss {per_token:.4f} per token")
             return bench, times
         except Exception as e:  # noqa: BLE001 - report, then try the next configuration
             last_error = f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"[:300]
             log(f"[bench] warm-up failed: {last_error}")
             traceback.print_exc(limit=6)
-            del bench
-            torch._dynamo.reset()
-            gc.collect()
-            if device.type == "cuda":
-                torch.cuda.empty_cache()
+        # only out here is the traceback (and with it the failed model's frames) released
+        del bench
+        torch._dynamo.reset()
+        gc.collect()
+        if device.type == "cuda":
+            torch.cuda.empty_cache()
     raise RuntimeError(f"every configuration failed; last error: {last_error}")
 
 
@@ -227,6 +228,7 @@ def run(args):
         f"windows ({ph.ws_short}, {ph.ws_long}) x {size.model.block_size}, MTP {list(ph.mtp_weights)}, "
         f"{'tied' if ph.tied else 'untied'} embed")
     notes = []
+    t_probe = time.perf_counter()
     kernels = kernel_choice.choose(args.kernels, device, args.record_dir, log)
     notes += kernels.notes
     fp8 = args.fp8
@@ -234,6 +236,7 @@ def run(args):
         fp8, note = kernel_choice.fp8_usable(device, log)
         if note:
             notes.append(note + " -> bf16 lm_head")
+    probe_s = time.perf_counter() - t_probe
     pool = micro_batch_pool(args.pool, ph.micro_tokens, args.seed, size.doc_median, size.doc_sigma, size.doc_cap,
                             size.bos, pin=device.type == "cuda")
     docs = [mb.documents for mb in pool]
@@ -254,7 +257,7 @@ def run(args):
     peak_warm = torch.cuda.max_memory_allocated(device) / 2 ** 30 if cuda else None
     if cuda:
         torch.cuda.reset_peak_memory_stats(device)
-    clock, losses = Clock(device), []
+    clock, losses, first_index = Clock(device), [], bench.step_index
     t0 = time.perf_counter()
     clock.mark()
     for _ in range(args.steps):
@@ -262,14 +265,16 @@ def run(args):
         clock.mark()
     times = clock.intervals_ms()
     wall_ms = (time.perf_counter() - t0) * 1e3 / args.steps
-    step_losses = [x.item() / ph.tokens_per_step / sum(ph.mtp_weights) for x in losses]
+    # a step's loss is the mean over its micro-batches of each one's sum over rows (the record's loss / grad_accum)
+    step_losses = [x.item() / ph.micro_tokens / sum(ph.mtp_weights) for x in losses]
     peak_timed = torch.cuda.max_memory_allocated(device) / 2 ** 30 if cuda else None
     mask_ms = bench.mask_ms_per_step()
 
     layouts = [[int(v) for v in mb.cu_seqlens[:mb.documents + 1]] for mb in pool]
-    per_step = [layouts[(j % len(layouts))] for j in range(ph.grad_accum)]
-    flops = step_flops(size.model, per_step, ph.ws_short, ph.ws_long)
+    flops = step_flops(size.model, layouts, ph.ws_short, ph.ws_long) * ph.grad_accum / len(layouts)  # pool mean
     mean_ms, median_ms = statistics.fmean(times), statistics.median(times)
+    even = [t for j, t in enumerate(times) if (first_index + j) % 2 == 0]     # NorMuon only
+    odd = [t for j, t in enumerate(times) if (first_index + j) % 2 == 1]      # NorMuon + Adam
     result = {
         "impl": "pytorch", "ok": True, "schema": 1, "device": name, "torch": torch.__version__,
         "triton": triton_version, "cuda": torch.version.cuda, "size": size.name, "phase": ph.index,
@@ -280,11 +285,12 @@ def run(args):
         "compile_mode": args.compile_mode, "kernels": bench.kernels.names,
         "attention": "flex_attention" if args.attention == "flex" else "sdpa-dense-mask",
         "params": parameter_count(bench.model), "warmup_steps": len(warm_times),
-        "compile_s": round(warm_times[0], 2), "warmup_s": round(warm_s, 2), "steps": args.steps,
+        "record_kernels_file": kernels.source, "probe_s": round(probe_s, 2), "compile_s": round(warm_times[0], 2),
+        "warmup_s": round(warm_s, 2), "steps": args.steps,
         "ms_per_step": round(mean_ms, 3), "ms_per_step_median": round(median_ms, 3),
         "ms_per_step_min": round(min(times), 3), "ms_per_step_max": round(max(times), 3),
-        "ms_per_step_even": round(statistics.fmean(times[0::2]), 3),
-        "ms_per_step_odd": round(statistics.fmean(times[1::2]), 3), "wall_ms_per_step": round(wall_ms, 3),
+        "ms_per_step_even": round(statistics.fmean(even), 3), "ms_per_step_odd": round(statistics.fmean(odd), 3),
+        "wall_ms_per_step": round(wall_ms, 3),
         "tokens_per_s": round(ph.tokens_per_step / (mean_ms * 1e-3), 1),
         "tokens_per_s_median": round(ph.tokens_per_step / (median_ms * 1e-3), 1),
         "block_mask_ms_per_step": round(mask_ms, 3), "flops_per_step": flops,

@@ -23,6 +23,7 @@ class Kernels:
     polar_express: object
     names: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
+    source: str = None          # the record's triton_kernels.py when it was loaded
 
 
 def torch_only(notes=None) -> Kernels:
@@ -31,7 +32,7 @@ def torch_only(notes=None) -> Kernels:
 
 
 def rel(a, b) -> float:
-    a, b = a.double(), b.double()
+    a, b = a.detach().double(), b.detach().double()
     return float((a - b).norm() / b.norm().clamp_min(1e-30))
 
 
@@ -127,6 +128,7 @@ def choose(mode: str, device, record_dir, log) -> Kernels:
         return torch_only([f"loading the record's kernels failed: {type(e).__name__}"])
     log(f"[kernels] the record's kernels from {path} (float scalar arguments cast to fp32)")
     k = torch_only()
+    k.source = path
     candidates = {
         "mlp": (lambda x, a, b: rk.FusedLinearReLUSquareFunction.apply(x, a, b), probe_mlp),
         "softcapped_ce": (lambda z, t, w: rk.FusedSoftcappedCrossEntropy.apply(z, t, w).sum(), probe_ce),
