@@ -85,7 +85,7 @@ class BatonCliTest {
 
     @Test
     void laterCapabilitiesSaySoAndExitCode3() {
-        assertOneLineError(baton("eval"), 3, "baton eval: not available yet", "issue 4");
+        assertOneLineError(baton("eval"), 2, "baton eval: Missing required option: '--checkpoint=DIR'");
         assertOneLineError(baton("replay"), 3, "baton replay: not available yet", "issue 7");
     }
 

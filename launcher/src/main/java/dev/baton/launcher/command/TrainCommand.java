@@ -1,5 +1,6 @@
 package dev.baton.launcher.command;
 
+import dev.baton.conf.BatonConfigException;
 import dev.baton.conf.ResolvedConfig;
 import dev.baton.conf.Settings;
 import dev.baton.launcher.ExitCodes;
@@ -10,8 +11,9 @@ import dev.baton.launcher.train.CheckpointLocation;
 import dev.baton.launcher.train.TextSample;
 import dev.baton.launcher.train.TrainingConsole;
 import dev.baton.launcher.train.TrainingData;
-import dev.baton.runtime.checkpoint.CheckpointException;
 import dev.baton.runtime.data.LoaderOptions;
+import dev.baton.runtime.report.ReadableUnits;
+import dev.baton.runtime.schedule.TrainingSchedule;
 import dev.baton.runtime.train.InitialWeights;
 import dev.baton.runtime.train.SingleDeviceExecutor;
 import dev.baton.runtime.train.StopRequest;
@@ -84,7 +86,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainingData data = TrainingData.resolve(s);
         int tokenizerVocab = data.tokenizer().vocabSize();
         if (bound.training().model().vocabSize() < tokenizerVocab) {
-            throw new dev.baton.conf.BatonConfigException("baton.model.vocab-size = " + s.describe("baton.model.vocab-size")
+            throw new BatonConfigException("baton.model.vocab-size = " + s.describe("baton.model.vocab-size")
                     + ": smaller than the vocabulary of tokenizer " + data.tokenizer().name() + " (" + tokenizerVocab + ")");
         }
         LoaderOptions loader = RunBinding.loader(s, data.tokenizer().bosId());
@@ -136,13 +138,13 @@ public final class TrainCommand implements Callable<Integer> {
         var p = b.policy();
         long tokens = 0;
         var sc = b.training().schedule();
-        var schedule = new dev.baton.runtime.schedule.TrainingSchedule(sc);
+        var schedule = new TrainingSchedule(sc);
         for (int i = 0; i < schedule.numIterations(); i++) {
             tokens += schedule.batchTokens(i);
         }
         err.println(String.format(Locale.ROOT, "baton train: profile %s: %d layers, d=%d, %d heads, vocab %d (%s); "
                         + "%d steps, %s tokens", profile, m.numLayers(), m.modelDim(), m.numHeads(), m.vocabSize(),
-                data.tokenizer().name(), schedule.numIterations(), dev.baton.runtime.report.ReadableUnits.compact(tokens)));
+                data.tokenizer().name(), schedule.numIterations(), ReadableUnits.compact(tokens)));
         err.println("baton train: data: " + data.description());
         if (p.world() > 1) {
             err.println("baton train: " + p.world() + " devices configured; until the actor runtime lands, one CPU device ("
@@ -152,12 +154,12 @@ public final class TrainCommand implements Callable<Integer> {
 
     private static void summary(PrintWriter out, TrainingOutcome o, TrainingBinding b, TrainingConsole console) {
         String rate = Double.isNaN(console.tokensPerSecond()) ? ""
-                : ", " + dev.baton.runtime.report.ReadableUnits.compact(console.tokensPerSecond()) + " tokens/s";
+                : ", " + ReadableUnits.compact(console.tokensPerSecond()) + " tokens/s";
         if (o.status() == TrainingOutcome.Status.STOPPED) {
             out.println("stopped after step " + o.stepsDone() + " (resume with: baton train --resume)");
         }
         out.println(String.format(Locale.ROOT, "val_loss %.4f after %d steps (%s of training%s)", o.lastValLoss(),
-                o.stepsDone(), dev.baton.runtime.report.ReadableUnits.duration(o.elapsedMillis() / 1000.0), rate));
+                o.stepsDone(), ReadableUnits.duration(o.elapsedMillis() / 1000.0), rate));
         out.println("checkpoint: " + (o.lastCheckpoint() == null ? "none written" : o.lastCheckpoint()));
         out.println("loss log:   " + b.policy().logFile());
         out.println("trace:      not recorded (the schedule recorder comes with the actor runtime)");

@@ -12,6 +12,7 @@ import dev.baton.runtime.optim.ParamEntry;
 import dev.baton.runtime.optim.ParamTable;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -50,17 +51,12 @@ public final class OptimBinding {
         ConfigObject labels = (ConfigObject) s.raw(TABLE);
         List<String> scatter = present(s.texts(O + "scatter-order"), tables);
         List<String> work = present(s.texts(O + "work-order"), tables);
+        List<String> present = labels.keySet().stream().filter(l -> ParamLabels.valueEmbedTable(l) < tables).toList();
+        checkOrder(s, O + "scatter-order", scatter, present);
+        checkOrder(s, O + "work-order", work, present);
         List<ParamEntry> entries = new ArrayList<>();
         for (String label : scatter) {
-            if (!labels.containsKey(label)) {
-                throw wrong(s, O + "scatter-order", "names '" + label + "', which has no entry in " + TABLE);
-            }
             entries.add(entry(s, label, params));
-        }
-        for (String label : labels.keySet()) {
-            if (ParamLabels.valueEmbedTable(label) < tables && !scatter.contains(label)) {
-                throw wrong(s, O + "scatter-order", "is missing '" + label + "' (every param-table label exactly once)");
-            }
         }
         for (int k = 0; k < tables; k++) {
             String label = "ve" + k;
@@ -71,6 +67,18 @@ public final class OptimBinding {
                 ? Optional.of(EmbeddingTie.record()) : Optional.empty();
         return ConfigErrors.build(O + "param-table / scatter-order / work-order",
                 () -> new ParamTable(entries, scatter, work, tie));
+    }
+
+    /** Every label of the table exactly once, or one line naming the order key. */
+    private static void checkOrder(Settings s, String key, List<String> order, List<String> labels) {
+        Set<String> seen = new HashSet<>();
+        for (String label : order) {
+            require(labels.contains(label), s, key, "names '" + label + "', which has no entry in " + TABLE);
+            require(seen.add(label), s, key, "names '" + label + "' twice");
+        }
+        List<String> missing = labels.stream().filter(l -> !seen.contains(l)).sorted().toList();
+        require(missing.isEmpty(), s, key, "is missing " + missing.stream().map(l -> "'" + l + "'").toList()
+                + " (every param-table label exactly once)");
     }
 
     /** Labels without value-embedding tables beyond the layout's. */

@@ -41,9 +41,9 @@ public final class TrainingConsole implements TrainingListener {
         latest = r;
         String rate = rate();
         if (!Double.isNaN(r.valLoss())) {
-            bar.message(String.format(Locale.ROOT, "step %d/%d  val_loss %.4f%s  (%s, %s)", r.step(), total, r.valLoss(),
+            bar.message(String.format(Locale.ROOT, "step %d/%d  val_loss %.4f%s  (%s%s)", r.step(), total, r.valLoss(),
                     Double.isNaN(r.trainLoss()) ? "" : String.format(Locale.ROOT, "  train_loss %.4f", r.trainLoss()),
-                    ReadableUnits.duration(r.elapsedMillis() / 1000.0), rate));
+                    ReadableUnits.duration(r.elapsedMillis() / 1000.0), rate.isEmpty() ? "" : ", " + rate));
         }
         if (r.step() > first) {
             bar.update(r.step() - first, String.format(Locale.ROOT, "step %d/%d  loss %.3f  %s", r.step(), total,
