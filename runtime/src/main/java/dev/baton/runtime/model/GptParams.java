@@ -56,11 +56,17 @@ public final class GptParams {
         return s;
     }
 
-    /** A parameter set of zeros (values and gradients) with the record's names and shapes, in fp32. */
+    /**
+     * A parameter set of zeros (values and gradients) with the record's names and shapes: values in
+     * the backend's {@link Ops#parameterType()} except the fp32 {@code scalars} and
+     * {@code x0_lambdas}, gradients in its {@link Ops#gradientType()}.
+     */
     public static ParamSet allocate(Ops ops, GptConfig config) {
         ParamSet set = new ParamSet();
         for (Map.Entry<String, Shape> e : shapes(config).entrySet()) {
-            set.add(new Param(e.getKey(), ops.allocate(e.getValue(), DType.F32), ops.allocate(e.getValue(), DType.F32)));
+            boolean scalar = e.getKey().equals(SCALARS) || e.getKey().equals(X0_LAMBDAS);
+            DType value = scalar ? DType.F32 : ops.parameterType();
+            set.add(new Param(e.getKey(), ops.allocate(e.getValue(), value), ops.allocate(e.getValue(), ops.gradientType())));
         }
         return set;
     }

@@ -1,0 +1,387 @@
+package dev.baton.actors.run;
+
+import dev.baton.actors.checkpoint.CheckpointIndex;
+import dev.baton.actors.checkpoint.CheckpointStore;
+import dev.baton.actors.collective.CollectiveFailure;
+import dev.baton.actors.collective.Collectives;
+import dev.baton.actors.plan.ShardPlan;
+import dev.baton.actors.scheduler.OptimizerScheduler;
+import dev.baton.actors.scheduler.StepPlanner;
+import dev.baton.actors.trace.ScheduleRecorder;
+import dev.baton.actors.trace.StepTraceWriter;
+import dev.baton.actors.work.EvalResult;
+import dev.baton.actors.worker.DeviceWorker;
+import dev.baton.actors.worker.StepTimings;
+import dev.baton.actors.worker.WorkerCommand;
+import dev.baton.actors.worker.WorkerReply;
+import dev.baton.actors.worker.WorkerSetup;
+import dev.baton.runtime.data.Batch;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.ChildFailed;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.actor.typed.Terminated;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The actor that runs training: it builds the shard plan, the workers (one per device, each on
+ * its own thread) and the scheduler; feeds each step's micro-batches; after each step reports
+ * progress, writes traced steps, evaluates and checkpoints when due; and ends the run cleanly on
+ * completion, on a stop request, or on the first failure, whose message names the device and
+ * the cause. Every wait has a timeout, so no run hangs.
+ */
+public final class RunCoordinator {
+    /** Messages of the coordinator. */
+    public sealed interface Command permits RequestStop, FromWorker, PhaseTimeout {
+    }
+
+    /** Stop the run (Ctrl-C, a test, a caller's deadline). */
+    public record RequestStop(StopMode mode) implements Command {
+    }
+
+    /** A worker's reply, adapted. */
+    record FromWorker(WorkerReply reply) implements Command {
+    }
+
+    /** The current phase's timer; stale tokens are ignored. */
+    record PhaseTimeout(long token) implements Command {
+    }
+
+    private static final String PHASE = "phase";
+
+    private final ActorContext<Command> ctx;
+    private final TimerScheduler<Command> timers;
+    private final RunSettings settings;
+    private final Workload workload;
+    private final DeviceBackend backend;
+    private final RunListener listener;
+    private final CompletableFuture<RunResult> result;
+    private final int world;
+    private final List<ActorRef<WorkerCommand>> workers = new ArrayList<>();
+    private final Map<ActorRef<Void>, Integer> alive = new LinkedHashMap<>();
+    private ShardPlan plan;
+    private StepPlanner planner;
+    private Collectives collectives;
+    private ScheduleRecorder recorder = ScheduleRecorder.off();
+    private CheckpointStore store;
+    private ActorRef<OptimizerScheduler.Command> scheduler;
+    private long nextStep;
+    private long phaseToken;
+    private boolean stopRequested;
+    private boolean checkpointPending;
+    private Path lastCheckpoint;
+    private Path pendingCheckpoint;
+
+    private RunCoordinator(ActorContext<Command> ctx, TimerScheduler<Command> timers, RunSettings settings,
+                           Workload workload, DeviceBackend backend, RunListener listener, CompletableFuture<RunResult> result) {
+        this.ctx = ctx;
+        this.timers = timers;
+        this.settings = settings;
+        this.workload = workload;
+        this.backend = backend;
+        this.listener = listener;
+        this.result = result;
+        this.world = settings.world();
+    }
+
+    /** The coordinator of one run; {@code result} completes when the run has ended and every worker stopped. */
+    public static Behavior<Command> create(RunSettings settings, Workload workload, DeviceBackend backend,
+                                           RunListener listener, CompletableFuture<RunResult> result) {
+        return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
+                new RunCoordinator(ctx, timers, settings, workload, backend, listener, result).start()));
+    }
+
+    private Behavior<Command> start() {
+        RunPreparation prep;
+        try {
+            prep = RunPreparation.of(settings, workload);
+        } catch (RuntimeException e) {
+            return finish(new RunResult(RunResult.Status.FAILED, 0, e.getMessage(), null));
+        }
+        plan = prep.plan();
+        planner = prep.planner();
+        store = prep.store();
+        if (settings.traceDir() != null) {
+            recorder = ScheduleRecorder.every(settings.traceEvery());
+        }
+        collectives = backend.collectives(settings);
+        ActorRef<WorkerReply> replies = ctx.messageAdapter(WorkerReply.class, FromWorker::new);
+        for (int r = 0; r < world; r++) {
+            WorkerSetup setup = new WorkerSetup(r, backend.deviceName(r), plan, workload.work(), collectives.communicator(r),
+                    backend.streams(settings), recorder, workload.table().tie().orElse(null), settings.waitTimeout(), replies);
+            ActorRef<WorkerCommand> w = ctx.spawn(DeviceWorker.create(setup), "worker-" + r,
+                    DispatcherSelector.fromConfig("baton-worker-dispatcher"));
+            ctx.watch(w);
+            workers.add(w);
+            alive.put(w.unsafeUpcast(), r);
+        }
+        scheduler = ctx.spawn(OptimizerScheduler.create(planner, workers), "scheduler");
+        ctx.watch(scheduler);
+        return awaitAll("start", WorkerReply.Ready.class,
+                ready -> prep.resumeDir() == null ? begin() : load(prep.resumeDir(), prep.resumeIndex()));
+    }
+
+    private Behavior<Command> load(Path dir, CheckpointIndex index) {
+        for (ActorRef<WorkerCommand> w : workers) {
+            w.tell(new WorkerCommand.LoadCheckpoint(dir));
+        }
+        return awaitAll("checkpoint load", WorkerReply.Loaded.class, loaded -> {
+            nextStep = index.nextStep();
+            try {
+                workload.data().restore(index.data());
+            } catch (RuntimeException e) {
+                return failRun("cannot restore the data position of " + dir + ": " + e.getMessage(), e);
+            }
+            lastCheckpoint = dir;
+            return begin();
+        });
+    }
+
+    private Behavior<Command> begin() {
+        listener.started(world, nextStep, settings.steps());
+        // as the record: the first evaluation scores the initial model
+        return nextStep == 0 && settings.evalEvery() > 0 ? evaluate(this::runStep) : runStep();
+    }
+
+    private Behavior<Command> runStep() {
+        if (stopRequested || nextStep >= settings.steps()) {
+            return endRun();
+        }
+        long step = nextStep;
+        Batch[][] batches;
+        try {
+            batches = workload.data().next(step, world);
+            if (batches.length == 0 || Arrays.stream(batches).anyMatch(b -> b.length != world)) {
+                throw new IllegalStateException("expected [microSteps][" + world + "] batches");
+            }
+        } catch (RuntimeException e) {
+            return failRun("the data source failed at step " + step + ": " + e.getMessage(), e);
+        }
+        long tokens = 0;
+        for (Batch[] micro : batches) {
+            for (Batch b : micro) {
+                tokens += b.length();
+            }
+        }
+        long started = System.nanoTime();
+        long stepTokens = tokens;
+        int microSteps = batches.length;
+        scheduler.tell(new OptimizerScheduler.ScheduleStep(step, batches));
+        return awaitAll("step " + step, WorkerReply.StepDone.class,
+                done -> afterStep(step, microSteps, stepTokens, System.nanoTime() - started, done));
+    }
+
+    private Behavior<Command> afterStep(long step, int microSteps, long tokens, long wall, List<WorkerReply.StepDone> done) {
+        double loss = 0;
+        List<StepTimings> timings = new ArrayList<>(world);
+        for (WorkerReply.StepDone d : done) {
+            loss += d.loss();
+            timings.add(d.timings());
+        }
+        listener.stepDone(new StepReport(step, loss / world, tokens, wall, timings));
+        if (recorder.records(step)) {
+            try {
+                new StepTraceWriter(settings.traceDir()).write(step, StepTraceWriter.header(planner.context(step, microSteps),
+                        world, settings.link(), planner.orders()), recorder.drain(step));
+            } catch (IOException e) {
+                return failRun("cannot write the trace of step " + step + " to " + settings.traceDir() + ": " + e.getMessage(), e);
+            }
+        }
+        nextStep = step + 1;
+        boolean end = nextStep >= settings.steps();
+        boolean evalDue = (settings.evalEvery() > 0 && nextStep % settings.evalEvery() == 0) || (end && settings.evalAtEnd());
+        return evalDue ? evaluate(this::afterEvaluation) : afterEvaluation();
+    }
+
+    /** Evaluates the model as it is after {@code nextStep} steps, then continues with {@code then}. */
+    private Behavior<Command> evaluate(Supplier<Behavior<Command>> then) {
+        Batch[][] val;
+        try {
+            val = workload.data().validation(world);
+        } catch (RuntimeException e) {
+            return failRun("the data source failed to give validation batches: " + e.getMessage(), e);
+        }
+        if (val.length == 0) {
+            return then.get();
+        }
+        long step = nextStep;
+        for (int r = 0; r < world; r++) {
+            List<Batch> mine = new ArrayList<>(val.length);
+            for (Batch[] k : val) {
+                mine.add(k[r]);
+            }
+            workers.get(r).tell(new WorkerCommand.Evaluate(step, mine));
+        }
+        return awaitAll("evaluation", WorkerReply.Evaluated.class, evs -> {
+            EvalResult sum = new EvalResult(0, 0);
+            for (WorkerReply.Evaluated e : evs) {
+                sum = sum.plus(e.result());
+            }
+            listener.evaluated(step, sum);
+            return then.get();
+        });
+    }
+
+    private Behavior<Command> afterEvaluation() {
+        if (store == null) {
+            return runStep();
+        }
+        boolean end = nextStep >= settings.steps() || stopRequested;
+        checkpointPending |= (settings.checkpointEvery() > 0 && nextStep % settings.checkpointEvery() == 0)
+                || (end && settings.checkpointAtEnd());
+        if (!checkpointPending) {
+            return runStep();
+        }
+        if (!planner.gradientsConsumed(nextStep - 1)) {
+            listener.notice("checkpoint deferred after step " + (nextStep - 1)
+                    + ": gradients are still accumulating until the next Adam step");
+            return runStep();
+        }
+        Path tmp;
+        try {
+            tmp = store.begin(nextStep);
+        } catch (IOException e) {
+            return failRun("cannot create a checkpoint in " + store.root() + ": " + e.getMessage(), e);
+        }
+        pendingCheckpoint = tmp;
+        for (ActorRef<WorkerCommand> w : workers) {
+            w.tell(new WorkerCommand.SaveCheckpoint(nextStep, tmp));
+        }
+        return awaitAll("checkpoint", WorkerReply.Saved.class, saved -> {
+            try {
+                Path dir = store.commit(tmp, CheckpointIndex.of(nextStep, plan, workload.data().position()));
+                pendingCheckpoint = null;
+                lastCheckpoint = dir;
+                checkpointPending = false;
+                listener.checkpointed(nextStep, dir);
+            } catch (IOException | RuntimeException e) {
+                return failRun("cannot complete the checkpoint in " + store.root() + ": " + e.getMessage(), e);
+            }
+            return runStep();
+        });
+    }
+
+    /** Collects one reply of {@code type} from every rank, or fails the run on a failure, a lost worker or the timeout. */
+    private <R extends WorkerReply> Behavior<Command> awaitAll(String phase, Class<R> type, Function<List<R>, Behavior<Command>> then) {
+        long token = ++phaseToken;
+        timers.startSingleTimer(PHASE, new PhaseTimeout(token), settings.stepTimeout());
+        List<R> got = new ArrayList<>(world);
+        for (int r = 0; r < world; r++) {
+            got.add(null);
+        }
+        int[] count = {0};
+        return Behaviors.receive(Command.class)
+                .onMessage(FromWorker.class, m -> {
+                    WorkerReply reply = m.reply();
+                    if (reply instanceof WorkerReply.WorkerFailed f) {
+                        return failRun("device " + f.device() + " (rank " + f.rank() + ") failed during " + phase + ": "
+                                + f.message(), f.cause());
+                    }
+                    if (type.isInstance(reply) && got.get(reply.rank()) == null) {
+                        got.set(reply.rank(), type.cast(reply));
+                        if (++count[0] == world) {
+                            timers.cancel(PHASE);
+                            return then.apply(got);
+                        }
+                    }
+                    return Behaviors.same();
+                })
+                .onMessage(PhaseTimeout.class, m -> {
+                    if (m.token() != token) {
+                        return Behaviors.same();
+                    }
+                    List<String> missing = new ArrayList<>();
+                    for (int r = 0; r < world; r++) {
+                        if (got.get(r) == null) {
+                            missing.add(backend.deviceName(r));
+                        }
+                    }
+                    return failRun(phase + " timed out after " + settings.stepTimeout().toMillis() + " ms: no answer from "
+                            + missing + " (raise baton.actors.timeouts.step if the work is just slow)", null);
+                })
+                .onMessage(RequestStop.class, m -> {
+                    if (m.mode() == StopMode.ABANDON) {
+                        return abandon();
+                    }
+                    stopRequested = true;
+                    return Behaviors.same();
+                })
+                .onSignal(Terminated.class, s -> lost(s, phase))
+                .build();
+    }
+
+    private Behavior<Command> lost(Terminated s, String phase) {
+        Integer rank = alive.remove(s.getRef());
+        String who = rank != null ? "device " + backend.deviceName(rank) + " (rank " + rank + ")" : "the scheduler";
+        Throwable cause = s instanceof ChildFailed cf ? cf.getCause() : null;
+        return failRun(who + " stopped unexpectedly during " + phase
+                + (cause != null ? ": " + cause.getClass().getSimpleName() + ": " + cause.getMessage() : ""), cause);
+    }
+
+    private Behavior<Command> endRun() {
+        boolean completed = nextStep >= settings.steps();
+        RunResult r = new RunResult(completed ? RunResult.Status.COMPLETED : RunResult.Status.STOPPED, nextStep,
+                completed ? "" : nextStep == 0 ? "stopped on request before the first step"
+                        : "stopped on request after step " + (nextStep - 1), lastCheckpoint);
+        for (ActorRef<WorkerCommand> w : workers) {
+            w.tell(new WorkerCommand.Stop(false));
+        }
+        return stopping(r);
+    }
+
+    private Behavior<Command> abandon() {
+        return shutDown(new RunResult(RunResult.Status.STOPPED, nextStep, "stopped on request; step " + nextStep
+                + " was abandoned", lastCheckpoint), new CollectiveFailure("the run was stopped"));
+    }
+
+    private Behavior<Command> failRun(String message, Throwable cause) {
+        return shutDown(new RunResult(RunResult.Status.FAILED, nextStep, message, lastCheckpoint),
+                new CollectiveFailure(message, cause));
+    }
+
+    /** Aborts communication, discards a half-written checkpoint and stops every worker at once. */
+    private Behavior<Command> shutDown(RunResult r, Throwable cause) {
+        if (pendingCheckpoint != null) {
+            store.discard(pendingCheckpoint);
+            pendingCheckpoint = null;
+        }
+        collectives.abort(cause);
+        for (ActorRef<WorkerCommand> w : workers) {
+            w.tell(new WorkerCommand.Stop(true));
+        }
+        return stopping(r);
+    }
+
+    /** Waits until every worker has stopped, then ends; keeps the first failure's message. */
+    private Behavior<Command> stopping(RunResult r) {
+        if (alive.isEmpty()) {
+            return finish(r);
+        }
+        long token = ++phaseToken;
+        timers.startSingleTimer(PHASE, new PhaseTimeout(token), settings.stepTimeout());
+        return WorkerShutdown.await(r, token, alive, backend::deviceName, settings.stepTimeout(), this::finish);
+    }
+
+    private Behavior<Command> finish(RunResult r) {
+        timers.cancel(PHASE);
+        if (collectives != null) {
+            collectives.close();
+        }
+        listener.finished(r);
+        result.complete(r);
+        return Behaviors.stopped();
+    }
+}

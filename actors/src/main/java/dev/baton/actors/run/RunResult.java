@@ -1,0 +1,18 @@
+package dev.baton.actors.run;
+
+import java.nio.file.Path;
+
+/**
+ * How a run ended.
+ *
+ * @param nextStep       the first step not completed (= steps completed when started at 0)
+ * @param message        one line for the user: why it stopped or failed ("" when completed)
+ * @param lastCheckpoint the newest complete checkpoint of this run, or null
+ */
+public record RunResult(Status status, long nextStep, String message, Path lastCheckpoint) {
+    public enum Status { COMPLETED, STOPPED, FAILED }
+
+    public boolean ok() {
+        return status != Status.FAILED;
+    }
+}
