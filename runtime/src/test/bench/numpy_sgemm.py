@@ -56,6 +56,8 @@ def operand(rng, batch, rows, cols, transposed):
 
 
 def run_for(fn, seconds):
+    """Calls fn for at least `seconds`; returns calls per wall second and per CPU second."""
+    cpu_start = time.process_time()
     start = time.perf_counter()
     calls = 0
     while True:
@@ -63,7 +65,7 @@ def run_for(fn, seconds):
         calls += 1
         elapsed = time.perf_counter() - start
         if elapsed >= seconds:
-            return calls / elapsed
+            return calls / elapsed, calls / max(time.process_time() - cpu_start, 1e-9)
 
 
 class NumpyCase:
@@ -78,13 +80,15 @@ class NumpyCase:
         self.flops = 2.0 * max(batch, 1) * m * n * k
 
     def round(self, seconds):
-        return self.flops * run_for(lambda: np.matmul(self.a, self.b, out=self.c), seconds) / 1e9
+        """(GFLOP/s per wall second, GFLOP per CPU second of this process)."""
+        wall, cpu = run_for(lambda: np.matmul(self.a, self.b, out=self.c), seconds)
+        return self.flops * wall / 1e9, self.flops * cpu / 1e9
 
 
 def numpy_gflops(case):
     x = NumpyCase(case)
     x.round(1.0)
-    return max(x.round(0.3) for _ in range(5))
+    return max(x.round(0.3)[0] for _ in range(5))
 
 
 class JavaServer:
@@ -100,7 +104,8 @@ class JavaServer:
         answer = self.proc.stdout.readline()
         if not answer:
             sys.exit("MatmulBench stopped before answering '" + name + "'")
-        return float(answer.rstrip("\n").split("\t")[7])
+        fields = answer.rstrip("\n").split("\t")
+        return float(fields[7]), float(fields[8])
 
     def close(self):
         self.proc.stdin.close()
@@ -146,7 +151,11 @@ def main():
     cases = [parse_case(line) for line in listed.splitlines() if line.strip()]
     cases = [c for c in cases if args.filter in c[0]]
     server = JavaServer(java, args.threads)
-    print(f"{'case':<24}{'batch':>6}{'m':>7}{'n':>7}{'k':>6}  op  {'Java':>8}{'numpy':>8}{'ratio':>7}")
+    print("# GFLOP/s over wall time, best of 5 alternating rounds; 'per CPU-s' divides by the CPU time"
+          " each process got instead (all its threads, spin-waits included), which discounts time"
+          " the machine gave to others")
+    print(f"{'case':<24}{'batch':>6}{'m':>7}{'n':>7}{'k':>6}  op  {'Java':>7}{'numpy':>7}{'ratio':>7}"
+          f"   per CPU-s: {'Java':>6}{'numpy':>7}{'ratio':>7}")
     ratios = []
     try:
         for case in cases:
@@ -154,16 +163,17 @@ def main():
             numpy_case = NumpyCase(case)
             server.round(name, 1.0)
             numpy_case.round(1.0)
-            java_gflops = np_gflops = 0.0
+            java = [0.0, 0.0]
+            numpy_ = [0.0, 0.0]
             for _ in range(5):
-                java_gflops = max(java_gflops, server.round(name, 0.3))
-                np_gflops = max(np_gflops, numpy_case.round(0.3))
+                java = [max(x, y) for x, y in zip(java, server.round(name, 0.3))]
+                numpy_ = [max(x, y) for x, y in zip(numpy_, numpy_case.round(0.3))]
             del numpy_case
-            ratio = java_gflops / np_gflops
+            ratio = java[0] / numpy_[0]
             ratios.append(ratio)
             op = ("T" if ta else "N") + ("T" if tb else "N")
-            print(f"{name:<24}{batch:>6}{m:>7}{n:>7}{k:>6}  {op}  {java_gflops:>8.1f}{np_gflops:>8.1f}{ratio:>7.2f}",
-                  flush=True)
+            print(f"{name:<24}{batch:>6}{m:>7}{n:>7}{k:>6}  {op}  {java[0]:>7.1f}{numpy_[0]:>7.1f}{ratio:>7.2f}"
+                  f"              {java[1]:>6.1f}{numpy_[1]:>7.1f}{java[1] / numpy_[1]:>7.2f}", flush=True)
     finally:
         server.close()
     if ratios:

@@ -11,6 +11,7 @@ import dev.baton.launcher.train.CheckpointLocation;
 import dev.baton.launcher.train.TextSample;
 import dev.baton.launcher.train.TrainingConsole;
 import dev.baton.launcher.train.TrainingData;
+import dev.baton.runtime.checkpoint.CheckpointStore;
 import dev.baton.runtime.data.LoaderOptions;
 import dev.baton.runtime.report.ReadableUnits;
 import dev.baton.runtime.schedule.TrainingSchedule;
@@ -68,10 +69,6 @@ public final class TrainCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (resume != null && initFrom != null) {
-            err.println("baton train: --resume and --init-from exclude each other (a resumed run continues its own weights)");
-            return ExitCodes.USAGE;
-        }
         ResolvedConfig resolved = config.load();
         Settings s = resolved.settings();
         String kind = s.choice("baton.devices.kind", "cpu", "cuda");
@@ -81,8 +78,13 @@ public final class TrainCommand implements Callable<Integer> {
             return ExitCodes.NOT_AVAILABLE;
         }
         TrainingBinding bound = TrainingBinding.bind(s);
-        TrainingCheckpoint.Loaded checkpoint = resume == null ? null : TrainingCheckpoint.read(CheckpointLocation.resolve(
-                resume.isEmpty() ? bound.policy().checkpointDir() : Path.of(resume)), bound.training().table());
+        Path from = resumeFrom(s, bound.policy().checkpointDir());
+        if (from != null && initFrom != null) {
+            err.println("baton train: --init-from and resuming (" + from + ") exclude each other: a resumed run "
+                    + "continues its own weights");
+            return ExitCodes.USAGE;
+        }
+        TrainingCheckpoint.Loaded checkpoint = from == null ? null : TrainingCheckpoint.read(from, bound.training().table());
         TrainingData data = TrainingData.resolve(s);
         int tokenizerVocab = data.tokenizer().vocabSize();
         if (bound.training().model().vocabSize() < tokenizerVocab) {
@@ -131,6 +133,25 @@ public final class TrainCommand implements Callable<Integer> {
                 // Ctrl-C: the hook is running and now returns
             }
         }
+    }
+
+    /**
+     * The checkpoint to continue: {@code --resume DIR}; {@code --resume} alone, the newest in the
+     * checkpoint directory (which must exist); else {@code baton.run.resume-from}; else with
+     * {@code baton.run.resume = true} the newest if there is one. Null for a fresh run.
+     */
+    private Path resumeFrom(Settings s, Path checkpointDir) {
+        if (resume != null) {
+            return CheckpointLocation.resolve(resume.isEmpty() ? checkpointDir : Path.of(resume));
+        }
+        String configured = s.text("baton.run.resume-from");
+        if (!configured.isBlank()) {
+            return CheckpointLocation.resolve(Path.of(configured));
+        }
+        if (s.flag("baton.run.resume")) {
+            return new CheckpointStore(checkpointDir, 0).latest().orElse(null);
+        }
+        return null;
     }
 
     private static void header(PrintWriter err, String profile, TrainingBinding b, TrainingData data) {

@@ -7,9 +7,9 @@ import static dev.baton.runtime.ops.cpu.MicroKernel.NR;
  * The packed, cache-blocked GEMM (Goto's scheme). For each block of nc columns, op(B) is packed
  * once over the whole depth (k × nc, sized to stay in L3) into NR-wide micro-panels; then every
  * task owns a tile of C of mc rows × a run of panels, packs its mc × kc block of op(A) per
- * depth slab (kept in L2) and sweeps the micro-kernel over it, each B micro-panel (kc × NR)
- * staying in L1 while all MR-row panels of A pass by. Only two fork-join rounds per column
- * block: one to pack B, one to compute.
+ * depth slab (kept in L2) and sweeps the micro-kernel over it, each B micro-panel (kc × NR,
+ * in L1 or L2 depending on kc) reused while all MR-row panels of A pass by. Only two fork-join
+ * rounds per column block: one to pack B, one to compute; C is never copied.
  */
 final class BlockedGemm {
     private final GemmTuning tuning;

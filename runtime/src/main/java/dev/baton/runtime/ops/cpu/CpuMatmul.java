@@ -5,11 +5,12 @@ package dev.baton.runtime.ops.cpu;
  * semantics of {@code Ops.matmul}, on a ForkJoinPool of its own that spans every core.
  *
  * <p>Four routes, chosen per call: outputs at most one vector wide (the gates) run
- * {@link NarrowGemm}; other small or thin problems run {@link DirectGemm} (on the calling
- * thread when tiny); large ones run {@link BlockedGemm}, parallel over tiles of C;
- * batches of large per-entry problems (the optimizer's (n, 768, 768) stacks) run one entry per
- * task when there are enough entries to keep every thread busy, which avoids any barrier.
- * A batch of row-major a against a shared b is folded into one taller product first.
+ * {@link NarrowGemm}; other small or thin problems run {@link DirectGemm}; large ones run
+ * {@link BlockedGemm}, parallel over tiles of C. Products below about 100³ multiply-adds stay
+ * on the calling thread whatever their route. Batches of large per-entry problems (the
+ * optimizer's (n, 768, 768) stacks) run one entry per task when there are enough entries to
+ * keep every thread busy, which avoids any barrier. A batch of row-major a against a shared b
+ * is folded into one taller product first.
  *
  * <p>Calls are serialised: the packed-B buffer and the pool are shared by the tasks of one call.
  */
@@ -40,19 +41,21 @@ final class CpuMatmul implements AutoCloseable {
         if (pr.batch() == 0 || pr.m() == 0 || pr.n() == 0) {
             return;
         }
+        ParallelFor pf = (long) pr.batch() * pr.m() * pr.n() * pr.k() >= tuning.minParallelWork()
+                ? pool : ParallelFor.SERIAL;
         if (pr.k() == 0 || alpha == 0f) {
             scale(pr);
         } else if (tuning.narrow(pr.m(), pr.n())) {
-            narrow(pr);
+            narrow(pr, pf);
         } else if (!tuning.packed(pr.m(), pr.n(), pr.k())) {
-            direct(pr);
+            direct(pr, pf);
         } else if (pr.bShared()) {
-            blocked.multiply(pr, 0, pr.batch(), pool, callWorkspace);
-        } else if (entryPerTask(pr.batch())) {
+            blocked.multiply(pr, 0, pr.batch(), pf, callWorkspace);
+        } else if (pf != ParallelFor.SERIAL && entryPerTask(pr.batch())) {
             pool.forEach(pr.batch(), e -> blocked.multiply(pr, e, e + 1, ParallelFor.SERIAL, workspaces.get()));
         } else {
             for (int e = 0; e < pr.batch(); e++) {
-                blocked.multiply(pr, e, e + 1, pool, callWorkspace);
+                blocked.multiply(pr, e, e + 1, pf, callWorkspace);
             }
         }
     }
@@ -63,15 +66,13 @@ final class CpuMatmul implements AutoCloseable {
         return threads > 1 && batch >= threads && (batch % threads == 0 || batch >= 4 * threads);
     }
 
-    private void direct(MatmulProblem pr) {
+    private void direct(MatmulProblem pr, ParallelFor pf) {
         int m = pr.m();
         int chunks = BlockedGemm.ceilDiv(pr.n(), DirectGemm.COLUMNS_PER_TASK);
         int width = BlockedGemm.ceilDiv(pr.n(), chunks);
         // rows per task so that one task is worth at least MIN_TASK_WORK multiply-adds
         int rows = (int) Math.min(m, Math.max(1, MIN_TASK_WORK / ((long) width * pr.k() + 1)));
         int rowBlocks = BlockedGemm.ceilDiv(m, rows);
-        long work = (long) pr.batch() * m * pr.n() * pr.k();
-        ParallelFor pf = work >= tuning.minParallelWork() ? pool : ParallelFor.SERIAL;
         pf.forEach(pr.batch() * rowBlocks * chunks, u -> {
             int j0 = (u % chunks) * width;
             int block = u / chunks;
@@ -81,7 +82,7 @@ final class CpuMatmul implements AutoCloseable {
         });
     }
 
-    private void narrow(MatmulProblem pr) {
+    private void narrow(MatmulProblem pr, ParallelFor pf) {
         int m = pr.m();
         int size = NarrowGemm.packedSize(pr.n(), pr.k());
         int packs = pr.bBatchStride() == 0 ? 1 : pr.batch();
@@ -92,8 +93,6 @@ final class CpuMatmul implements AutoCloseable {
         int rows = (int) Math.min(m, Math.max(NarrowGemm.ROWS,
                 MIN_TASK_WORK / ((long) pr.n() * pr.k() + 1) / NarrowGemm.ROWS * NarrowGemm.ROWS));
         int rowBlocks = BlockedGemm.ceilDiv(m, rows);
-        long work = (long) pr.batch() * m * pr.n() * pr.k();
-        ParallelFor pf = work >= tuning.minParallelWork() ? pool : ParallelFor.SERIAL;
         pf.forEach(pr.batch() * rowBlocks, u -> {
             int entry = u / rowBlocks;
             int i0 = (u % rowBlocks) * rows;

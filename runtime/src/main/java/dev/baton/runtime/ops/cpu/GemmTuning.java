@@ -15,15 +15,19 @@ package dev.baton.runtime.ops.cpu;
  * @param packedBFloats budget of the packed B block (k × nc floats, kept in L3), which sets nc
  * @param minPackedWork smallest m·n·k that goes through packing; below it the direct path runs
  * @param minPackedDim  smallest m, n and k that goes through packing (skinny shapes stay direct)
- * @param minParallelWork smallest batch·m·n·k of the direct or narrow path spread over the pool
+ * @param minParallelWork smallest batch·m·n·k spread over the pool; smaller products run on the
+ *                      calling thread, where they finish before a fork-join round trip (tens of
+ *                      microseconds, far more on a loaded machine) would pay off
  * @param narrowMaxN    widest C (columns) that takes {@link NarrowGemm} when it has enough rows; 0: never
  */
 record GemmTuning(int mcMax, int kcMax, int packedBFloats, long minPackedWork, int minPackedDim,
                   long minParallelWork, int narrowMaxN) {
-    /** 64³: below this a matmul is done before a fork-join round trip would pay for itself. */
+    /** 64³ multiply-adds: below this even packing costs more than it saves. */
     private static final long SMALL = 64L * 64 * 64;
+    /** About 100³ multiply-adds, some 30 µs on one core. */
+    private static final long PARALLEL = 1L << 20;
 
-    static final GemmTuning DEFAULT = new GemmTuning(96, 768, 1 << 21, SMALL, 4, SMALL, MicroKernel.L);
+    static final GemmTuning DEFAULT = new GemmTuning(96, 768, 1 << 21, SMALL, 4, PARALLEL, MicroKernel.L);
 
     GemmTuning {
         if (mcMax <= 0 || mcMax % MicroKernel.MR != 0) {

@@ -5,9 +5,12 @@ import dev.baton.runtime.tensor.DType;
 import dev.baton.runtime.tensor.Shape;
 import dev.baton.runtime.tensor.Tensor;
 
+import com.sun.management.OperatingSystemMXBean;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Locale;
@@ -50,6 +53,9 @@ public final class MatmulBench {
             new Case("gate x12.W^T", 0, 4096, 6, 12, false, true),
             new Case("gate dW=dg^T.x12", 0, 6, 12, 4096, true, false));
 
+    private static final OperatingSystemMXBean CPU =
+            (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
     private MatmulBench() {
     }
 
@@ -75,7 +81,7 @@ public final class MatmulBench {
                     x.round(1.0);
                     double best = 0;
                     for (int round = 0; round < 5; round++) {
-                        best = Math.max(best, x.round(0.3));
+                        best = Math.max(best, x.round(0.3)[0]);
                     }
                     System.out.printf(Locale.ROOT, "%s\t%.1f%n", c.line(), best);
                 }
@@ -85,7 +91,9 @@ public final class MatmulBench {
 
     /**
      * Answers requests {@code name<TAB>seconds} from stdin with one timed round of that case
-     * (its first request is the warm-up), so that the caller can alternate rounds with numpy.
+     * (its first request is the warm-up), so that the caller can alternate rounds with numpy:
+     * the case's line, GFLOP/s over wall time, and GFLOP per CPU-second of the whole JVM (which
+     * discounts time the machine gave to other processes).
      */
     private static void serve(CpuOps ops) throws IOException {
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -97,7 +105,8 @@ public final class MatmulBench {
                         .orElseThrow(() -> new IllegalArgumentException("no benchmark case named '" + request[0] + "'"));
                 current = new Operands(ops, c);
             }
-            System.out.printf(Locale.ROOT, "%s\t%.1f%n", current.c.line(), current.round(Double.parseDouble(request[1])));
+            double[] rates = current.round(Double.parseDouble(request[1]));
+            System.out.printf(Locale.ROOT, "%s\t%.1f\t%.1f%n", current.c.line(), rates[0], rates[1]);
             System.out.flush();
         }
     }
@@ -119,9 +128,10 @@ public final class MatmulBench {
             out = ops.allocate(shape(c.batch(), c.m(), c.n()), DType.F32);
         }
 
-        /** Repeats the product for at least {@code seconds}; returns GFLOP/s. */
-        double round(double seconds) {
+        /** Repeats the product for at least {@code seconds}; returns GFLOP/s per wall and per CPU second. */
+        double[] round(double seconds) {
             double flops = 2.0 * Math.max(1, c.batch()) * c.m() * c.n() * c.k();
+            long cpuStart = CPU.getProcessCpuTime();
             long start = System.nanoTime();
             long calls = 0;
             long elapsed;
@@ -130,7 +140,8 @@ public final class MatmulBench {
                 calls++;
                 elapsed = System.nanoTime() - start;
             } while (elapsed < seconds * 1e9);
-            return flops * calls / (elapsed * 1e-9) / 1e9;
+            long cpu = CPU.getProcessCpuTime() - cpuStart;
+            return new double[]{flops * calls / elapsed, flops * calls / Math.max(cpu, 1)};
         }
     }
 
