@@ -179,8 +179,10 @@ public final class TrainCommand implements Callable<Integer> {
         if (o.status() == TrainingOutcome.Status.STOPPED) {
             out.println("stopped after step " + o.stepsDone() + " (resume with: baton train --resume)");
         }
-        out.println(String.format(Locale.ROOT, "val_loss %.4f after %d steps (%s of training%s)", o.lastValLoss(),
-                o.stepsDone(), ReadableUnits.duration(o.elapsedMillis() / 1000.0), rate));
+        String val = Double.isNaN(o.lastValLoss()) ? "no validation in this run"
+                : String.format(Locale.ROOT, "val_loss %.4f", o.lastValLoss());
+        out.println(String.format(Locale.ROOT, "%s after %d steps (%s of training%s)", val, o.stepsDone(),
+                ReadableUnits.duration(o.elapsedMillis() / 1000.0), rate));
         out.println("checkpoint: " + (o.lastCheckpoint() == null ? "none written" : o.lastCheckpoint()));
         out.println("loss log:   " + b.policy().logFile());
         out.println("trace:      not recorded (the schedule recorder comes with the actor runtime)");

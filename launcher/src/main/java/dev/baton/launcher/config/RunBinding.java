@@ -69,10 +69,11 @@ public final class RunBinding {
                 keep, Path.of(s.text("baton.run.log-dir")).resolve(LOG_FILE));
     }
 
-    /** The record's loader (no cycling, file order) with this tokenizer's BOS. */
+    /** The record's loader with this tokenizer's BOS, cycling over epochs and shuffling if configured. */
     public static LoaderOptions loader(Settings s, int bosId) {
         int max = s.wholeNumber("baton.data.max-seq-len");
         require(max > 0, s, "baton.data.max-seq-len", "must be > 0");
-        return LoaderOptions.record(max, bosId);
+        LoaderOptions options = LoaderOptions.record(max, bosId).withCycle(s.flag("baton.data.cycle"));
+        return s.flag("baton.data.shuffle") ? options.withShuffleSeed(s.wholeNumber("baton.data.seed")) : options;
     }
 }

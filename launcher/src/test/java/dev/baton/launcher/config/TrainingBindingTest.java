@@ -4,6 +4,7 @@ import dev.baton.conf.BatonConfigException;
 import dev.baton.conf.ConfigLoader;
 import dev.baton.conf.ConfigRequest;
 import dev.baton.conf.Settings;
+import dev.baton.runtime.data.LoaderOptions;
 import dev.baton.runtime.model.GptConfig;
 import dev.baton.runtime.optim.AdamConfig;
 import dev.baton.runtime.optim.NorMuonConfig;
@@ -61,6 +62,16 @@ class TrainingBindingTest {
         assertEquals(GptConfig.record().layout(), m.layout());
         assertEquals(MtpRule.RECORD, b.training().schedule().mtpRule());
         assertEquals(2, b.policy().world());
+    }
+
+    @Test
+    void loaderOptionsFollowTheDataKeys() {
+        LoaderOptions record = RunBinding.loader(settings("speedrun-8xh100"), 50256);
+        assertEquals(LoaderOptions.record(2048, 50256), record);
+        LoaderOptions tiny = RunBinding.loader(settings("tiny-cpu", "baton.data.shuffle=true", "baton.data.seed=9"), 1);
+        assertEquals(1024, tiny.maxSeqLen());
+        assertTrue(tiny.cycle(), "the demo corpus cycles");
+        assertEquals(9, tiny.shuffleSeed().getAsLong());
     }
 
     @Test
