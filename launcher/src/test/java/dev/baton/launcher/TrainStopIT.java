@@ -35,7 +35,9 @@ class TrainStopIT {
             while ((line = in.readLine()) != null) {
                 output.add(line);
                 if (line.startsWith("step 6/200")) {
-                    p.destroy();   // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C
+                    // SIGTERM (the JVM runs its shutdown hooks, as on Ctrl-C); unlike Process.destroy
+                    // the handle leaves the output stream open to read to the end
+                    p.toHandle().destroy();
                 }
             }
         }
