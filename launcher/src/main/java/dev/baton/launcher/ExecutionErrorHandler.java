@@ -1,6 +1,7 @@
 package dev.baton.launcher;
 
 import dev.baton.conf.BatonConfigException;
+import dev.baton.runtime.checkpoint.CheckpointException;
 import dev.baton.runtime.data.DataException;
 import dev.baton.runtime.tokenizer.UnknownTokenizerException;
 import picocli.CommandLine;
@@ -16,7 +17,7 @@ final class ExecutionErrorHandler implements CommandLine.IExecutionExceptionHand
     @Override
     public int handleExecutionException(Exception ex, CommandLine command, ParseResult parseResult) throws Exception {
         if (ex instanceof BatonConfigException || ex instanceof DataException
-                || ex instanceof UnknownTokenizerException) {
+                || ex instanceof UnknownTokenizerException || ex instanceof CheckpointException) {
             PrintWriter err = command.getErr();
             err.println(command.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
             err.flush();

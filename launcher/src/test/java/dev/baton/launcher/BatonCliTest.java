@@ -85,8 +85,8 @@ class BatonCliTest {
     }
 
     @Test
-    void laterCapabilitiesSaySoAndExitCode3() {
-        assertOneLineError(baton("eval"), 3, "baton eval: not available yet", "issue 4");
+    void evalWithoutACheckpointIsAUsageError() {
+        assertOneLineError(baton("eval"), 2, "baton eval: Missing required option: '--checkpoint=DIR'");
     }
 
     @Test

@@ -158,6 +158,11 @@ public final class SingleDeviceExecutor implements StepExecutor {
         }
     }
 
+    /** A sampler over this device's model as it stands, generating with {@code forward}'s windows. */
+    public Sampler sampler(ForwardSchedule forward, int vocab, int bos) {
+        return new Sampler(ops, gpt, forward, vocab, bos);
+    }
+
     /** Shapes of every parameter, by name (what {@code --init-from} files must match). */
     public Map<String, Shape> shapes() {
         Map<String, Shape> out = new LinkedHashMap<>();

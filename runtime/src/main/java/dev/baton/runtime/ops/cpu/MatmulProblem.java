@@ -75,9 +75,10 @@ record MatmulProblem(int batch, int m, int n, int k,
      * consecutive rows of a and of c. Returns that single-entry problem, or this one.
      */
     MatmulProblem foldBatchIntoRows() {
-        // rows must follow each other at stride k: a transposed a of one row (m = 1) also has
-        // unit column stride, but its entries are k apart, not 1
-        if (batch == 1 || bBatchStride != 0 || aBatchStride == 0 || !aRowsContiguous() || aRowStride != k) {
+        // the entries must continue each other's rows: a transposed a with m = 1 has unit column
+        // stride too, but its "rows" are 1 apart, not k
+        if (batch == 1 || bBatchStride != 0 || aBatchStride == 0 || !aRowsContiguous()
+                || aBatchStride != m * aRowStride) {
             return this;
         }
         return new MatmulProblem(1, batch * m, n, k, a, aOffset, 0, aRowStride, aColStride,

@@ -1,6 +1,7 @@
 package dev.baton.runtime.ops.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -201,13 +202,17 @@ final class VectorKernels {
     private static final float LN2_LO = -2.12194440e-4f;
     /** 1.5 · 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to the nearest integer. */
     private static final float ROUNDER = 12582912f;
+    private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
     private static final float[] EXP_POLY = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f,
         1.6666665459e-1f, 5.0000001201e-1f};
 
     /** e^x on every lane from exactly rounded operations (the same bits in every JIT tier as {@link #exp}). */
     static FloatVector expLanes(FloatVector x) {
         x = x.max(EXP_LO).min(EXP_HI);
-        FloatVector n = x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUNDER)).sub(ROUNDER);
+        // t = 1.5·2^23 + n exactly, so n also sits in t's low mantissa bits (no float-to-int conversion,
+        // which C2 does not intrinsify here)
+        FloatVector t = x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUNDER));
+        FloatVector n = t.sub(ROUNDER);
         FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
         r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
         FloatVector p = FloatVector.broadcast(S, EXP_POLY[0]);
@@ -215,7 +220,7 @@ final class VectorKernels {
             p = p.fma(r, FloatVector.broadcast(S, EXP_POLY[k]));
         }
         FloatVector y = p.mul(r).fma(r, r).add(1f);
-        FloatVector scale = n.convert(VectorOperators.F2I, 0).reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23)
+        FloatVector scale = ((IntVector) t.reinterpretAsInts()).sub(ROUNDER_BITS - 127).lanewise(VectorOperators.LSHL, 23)
                 .reinterpretAsFloats();
         return y.mul(scale);
     }
