@@ -4,7 +4,6 @@ import dev.baton.runtime.model.GptConfig;
 import dev.baton.runtime.optim.AdamConfig;
 import dev.baton.runtime.optim.NorMuonConfig;
 import dev.baton.runtime.optim.ParamTable;
-import dev.baton.runtime.schedule.ScheduleConfig;
 import dev.baton.runtime.schedule.TrainingSchedule;
 
 /**
@@ -15,10 +14,4 @@ public record BenchModel(GptConfig model, ParamTable table, AdamConfig adam, Nor
                          TrainingSchedule schedule, long seed, int maxSeqLen, int bos) {
     /** GPT-2's end-of-text id, the record's BOS. */
     public static final int GPT2_BOS = 50256;
-
-    /** The record (PR #200): 11 layers, d 768, 6 heads x 128, GPT-2 vocabulary, its optimizers and schedule. */
-    public static BenchModel record(int maxSeqLen, long seed) {
-        return new BenchModel(GptConfig.record(), ParamTable.record(), AdamConfig.record(), NorMuonConfig.record(),
-                new TrainingSchedule(ScheduleConfig.record()), seed, maxSeqLen, GPT2_BOS);
-    }
 }

@@ -9,8 +9,10 @@ import dev.baton.launcher.bench.BenchModel;
 import dev.baton.launcher.bench.BenchOptions;
 import dev.baton.launcher.bench.BenchPhase;
 import dev.baton.launcher.bench.SpeedrunBench;
+import dev.baton.launcher.config.TrainingBinding;
 import dev.baton.launcher.options.ConfigOptions;
-import dev.baton.runtime.model.GptConfig;
+import dev.baton.runtime.schedule.TrainingSchedule;
+import dev.baton.runtime.train.TrainingConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,8 +25,8 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 
 /**
- * {@code baton bench}: times the record's training step on one GPU (model, optimizer, batch
- * schedule, gradient accumulation 8) and prints tokens/s, step time, model TFLOP/s, MFU, peak
+ * {@code baton bench}: times the configuration's training step on one GPU (the record's model,
+ * optimizer and batch schedule with speedrun-1gpu, gradient accumulation 8) and prints tokens/s, step time, model TFLOP/s, MFU, peak
  * memory and the per-operation table; with {@code --compare-pytorch} also the PyTorch
  * torch.compile side on the same machine and the ratio. Without a GPU it says so and exits 2.
  */
@@ -88,20 +90,21 @@ public final class BenchCommand implements Callable<Integer> {
         }
         ResolvedConfig resolved = config.load(DEFAULT_PROFILE);
         Settings s = resolved.settings();
-        int maxSeqLen = checkSetup(s, resolved.profile());
+        checkDevices(s, resolved.profile());
+        BenchModel model = model(s, seed);
         CudaAvailability.Status cuda = CudaAvailability.probe();
         if (!cuda.available()) {
             err.println(name + ": no CUDA device (" + cuda.reason() + "); the benchmark needs one NVIDIA GPU");
             err.flush();
             return ExitCodes.USAGE;
         }
-        int accum = s.wholeNumber("baton.run.grad-accum-steps");
-        BenchOptions options = new BenchOptions(phase, steps, warmup, accum == 0 ? BenchPhase.RECORD_GRAD_ACCUM : accum, who,
-                !noOpTable, maxSeqLen, seed, comparePytorch ? pytorchScript : null, python,
+        int accum = TrainingBinding.bind(s).policy().accumSteps();
+        BenchOptions options = new BenchOptions(phase, steps, warmup, accum, who,
+                !noOpTable, model.maxSeqLen(), seed, comparePytorch ? pytorchScript : null, python,
                 Duration.ofSeconds(pytorchTimeout));
         PrintWriter out = spec.commandLine().getOut();
         out.println("baton bench: profile " + resolved.profile() + "; " + String.join("; ", cuda.describe()));
-        SpeedrunBench bench = new SpeedrunBench(BenchModel.record(maxSeqLen, options.seed()), options, out);
+        SpeedrunBench bench = new SpeedrunBench(model, options, out);
         double tokensPerSecond = bench.run();
         if (comparePytorch) {
             bench.comparePytorch(tokensPerSecond);
@@ -118,26 +121,23 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * The configuration must describe the record on one CUDA device (the benchmark builds the
-     * record's model, optimizer and schedule); returns the document cut (data.max-seq-len).
-     */
-    private static int checkSetup(Settings s, String profile) {
+    /** The benchmark times one GPU: the configuration must name one CUDA device. */
+    private static void checkDevices(Settings s, String profile) {
         String kind = s.text("baton.devices.kind");
         if (!kind.equals("cuda") || s.wholeNumber("baton.devices.count") != 1) {
             throw new BatonConfigException("profile " + profile + " runs on " + s.wholeNumber("baton.devices.count") + " "
                     + kind + " device(s); the benchmark times one GPU: use --profile " + DEFAULT_PROFILE);
         }
-        GptConfig r = GptConfig.record();
-        String[] keys = {"num-layers", "model-dim", "num-heads", "head-dim"};
-        int[] want = {r.numLayers(), r.modelDim(), r.numHeads(), r.headDim()};
-        for (int i = 0; i < keys.length; i++) {
-            int v = s.wholeNumber("baton.model." + keys[i]);
-            if (v != want[i]) {
-                throw new BatonConfigException("baton.model." + keys[i] + " = " + v + ": the benchmark times the record's"
-                        + " model (" + keys[i] + " " + want[i] + ")");
-            }
-        }
-        return s.wholeNumber("baton.data.max-seq-len");
+    }
+
+    /**
+     * The configuration's model, param table, optimizers and schedule (the launcher's bindings:
+     * for speedrun-1gpu the record's), BOS = the last id of the unpadded vocabulary (GPT-2's
+     * end-of-text), the document cut of data.max-seq-len.
+     */
+    static BenchModel model(Settings s, long seed) {
+        TrainingConfig t = TrainingBinding.bind(s).training();
+        return new BenchModel(t.model(), t.table(), t.adam(), t.normuon(), new TrainingSchedule(t.schedule()), seed,
+                s.wholeNumber("baton.data.max-seq-len"), s.wholeNumber("baton.model.vocab-size") - 1);
     }
 }
