@@ -53,7 +53,9 @@ class AdmissionTest {
 
     @Test
     void anotherBuildAndAnotherConfigurationAreNamedKeyByKey() {
-        ClusterSettings a = node(SEED);
+        // the step count is set here, not taken from the profile, which tuning changes
+        ClusterSettings a = node("baton.cluster.secret=open-sesame", "baton.cluster.port=7401",
+                "baton.optim.schedule.scheduled-steps=120");
         ClusterSettings b = node("baton.cluster.secret=open-sesame", "baton.cluster.port=7402",
                 "baton.optim.schedule.scheduled-steps=99", "baton.run.seed=7")
                 .withCodeVersion(new CodeVersion("0.1.0-SNAPSHOT", "abcdefabcdef"));
