@@ -2,6 +2,7 @@ package dev.baton.runtime.model.golf;
 
 import dev.baton.runtime.model.PortableInit;
 import dev.baton.runtime.ops.Ops;
+import dev.baton.runtime.optim.MuonAndAdam;
 import dev.baton.runtime.param.Param;
 import dev.baton.runtime.param.ParamSet;
 import dev.baton.runtime.tensor.DType;
@@ -117,27 +118,27 @@ public final class GolfParams {
     }
 
     /**
-     * The baseline's optimizer split: matrices inside the blocks (2-D, no control pattern) go to
-     * Muon; vectors, control tensors and {@code skip_weights} to the scalar Adam; {@code tok_emb}
-     * to its own Adam. Names in {@code state_dict} order.
+     * The baseline's optimizer split, derived from names and shapes as the baseline derives it:
+     * matrices inside the blocks (2-D, no control pattern) go to Muon; vectors, control tensors and
+     * {@code skip_weights} to the scalar Adam; {@code tok_emb} to its own Adam. In {@code state_dict}
+     * order.
      */
-    public record Groups(List<String> matrices, List<String> scalars, String tokenEmbedding) {
-    }
-
-    /** {@link Groups} of a configuration, derived from names and shapes as the baseline derives it. */
-    public static Groups groups(GolfConfig c) {
-        List<String> matrices = new ArrayList<>();
-        List<String> scalars = new ArrayList<>();
+    public static Map<String, MuonAndAdam.Group> groups(GolfConfig c) {
+        Map<String, MuonAndAdam.Group> groups = new LinkedHashMap<>();
         for (Map.Entry<String, Shape> e : shapes(c).entrySet()) {
             String name = e.getKey();
-            if (!name.startsWith("blocks.")) {
-                continue;
-            }
             boolean control = CONTROL_PATTERNS.stream().anyMatch(name::contains);
-            (e.getValue().rank() == 2 && !control ? matrices : scalars).add(name);
+            MuonAndAdam.Group g;
+            if (name.equals(TOK_EMB)) {
+                g = MuonAndAdam.Group.EMBED;
+            } else if (name.startsWith("blocks.") && e.getValue().rank() == 2 && !control) {
+                g = MuonAndAdam.Group.MATRIX;
+            } else {
+                g = MuonAndAdam.Group.SCALAR;
+            }
+            groups.put(name, g);
         }
-        scalars.add(SKIP_WEIGHTS);
-        return new Groups(List.copyOf(matrices), List.copyOf(scalars), TOK_EMB);
+        return groups;
     }
 
     /** Checks that {@code params} holds exactly the configuration's names and shapes. */
