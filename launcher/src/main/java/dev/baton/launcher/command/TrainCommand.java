@@ -2,6 +2,8 @@ package dev.baton.launcher.command;
 
 import dev.baton.conf.ResolvedConfig;
 import dev.baton.launcher.ExitCodes;
+import dev.baton.launcher.golf.GolfSettings;
+import dev.baton.launcher.golf.GolfTrainRun;
 import dev.baton.launcher.train.TrainingData;
 import dev.baton.launcher.options.ConfigOptions;
 import picocli.CommandLine.Command;
@@ -28,6 +30,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ResolvedConfig resolved = config.load();
+        if (GolfSettings.selected(resolved.settings())) {
+            return GolfTrainRun.run(resolved, spec.commandLine().getOut());
+        }
         TrainingData data = TrainingData.resolve(resolved.settings());
         spec.commandLine().getErr().println("baton train: data ready (" + data.description() + ", "
                 + data.train().totalTokens() + " train tokens); training is not available yet (the model and the "
