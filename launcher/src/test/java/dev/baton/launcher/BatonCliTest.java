@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command line run in-process: help, exit codes, one-line errors, info --config. */
 class BatonCliTest {
-    private static final List<String> SUBCOMMANDS = List.of("train", "eval", "sample", "prepare", "replay", "bench", "info");
+    private static final List<String> SUBCOMMANDS = List.of("train", "eval", "sample", "prepare", "replay", "bench", "info",
+            "export");
 
     /** Exit code and the two captured streams of one invocation. */
     private record Run(int code, String out, String err) {

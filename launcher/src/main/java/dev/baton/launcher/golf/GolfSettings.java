@@ -111,9 +111,12 @@ public record GolfSettings(GolfConfig model, MuonAndAdamConfig optimizer, WallCl
         return tokensPerStep / accumSteps;
     }
 
-    /** Evaluation forwards hold whole sequences: the batch rounded down to a multiple of seqLen. */
+    /**
+     * Tokens per evaluation forward on this device: the batch split over the micro-steps as the
+     * baseline splits VAL_BATCH_SIZE over world x grad_accum_steps, rounded down to whole sequences.
+     */
     public int evalForwardTokens() {
-        return evalTokensPerBatch / seqLen * seqLen;
+        return Math.max(seqLen, evalTokensPerBatch / accumSteps / seqLen * seqLen);
     }
 
     private static int positive(Settings s, String key) {
