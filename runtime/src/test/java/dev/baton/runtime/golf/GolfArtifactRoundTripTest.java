@@ -94,7 +94,13 @@ class GolfArtifactRoundTripTest {
                 assertEquals(inMemory.get(i).name(), back.get(i).name());
                 assertArrayEquals(inMemory.get(i).values(), back.get(i).values(), 0f, back.get(i).name());
             }
-            assertEquals(expected, score(back, stream), codec.label());
+            // the restored weights are bit for bit the in-memory ones (above), so the score is the same
+            // function of the same values; only the JIT's vectorised exp (an intrinsic once compiled,
+            // Math.exp before) may move the last bits of a sum between two evaluations
+            BitsPerByte got = score(back, stream);
+            assertEquals(expected.tokens(), got.tokens());
+            assertEquals(expected.bytes(), got.bytes());
+            assertEquals(expected.lossNats(), got.lossNats(), 1e-7 * expected.lossNats(), codec.label());
             codecs++;
         }
         assertTrue(codecs >= 2, "zlib and xz are always available");

@@ -98,7 +98,10 @@ class GolfEvaluatorTest {
             GolfEvaluator eval = new GolfEvaluator(OPS, gpt, ByteTables.byte260());
             BitsPerByte chunks = eval.evaluate(part, EvalWindows.sequences(n, SEQ));
             BitsPerByte strided = eval.evaluate(part, EvalWindows.sliding(n, SEQ, SEQ));
-            assertEquals(chunks, strided);
+            assertEquals(chunks.tokens(), strided.tokens());
+            assertEquals(chunks.bytes(), strided.bytes());
+            // the same forwards; only the JIT's vectorised exp may move the last bits between two runs
+            assertEquals(chunks.lossNats(), strided.lossNats(), 1e-7 * chunks.lossNats());
             // with overlap the later windows see more context: another number, same targets and bytes
             BitsPerByte sliding = eval.evaluate(part, EvalWindows.sliding(n, SEQ, 8));
             assertEquals(chunks.tokens(), sliding.tokens());
