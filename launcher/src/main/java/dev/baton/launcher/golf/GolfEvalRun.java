@@ -20,7 +20,7 @@ import java.util.Locale;
 /**
  * {@code baton eval --metric bpb}: parameter golf's val_loss and val_bpb of a golf checkpoint (its
  * weight average when {@code baton.golf.ema-decay} is set) or of an artifact after the
- * compress-and-reload round trip, on the configured validation shards.
+ * compress-and-reload round trip, on the configured validation shards. It runs on the CPU backend.
  */
 public final class GolfEvalRun {
     private GolfEvalRun() {

@@ -30,18 +30,25 @@ public record GolfSettings(GolfConfig model, MuonAndAdamConfig optimizer, WallCl
         return s.choice("baton.model.family", "record", "golf").equals("golf");
     }
 
-    /** Binds and checks every golf key; the run must be on one CPU device. */
-    public static GolfSettings of(Settings s) {
-        if (!selected(s)) {
-            throw new BatonConfigException("this is a golf command but baton.model.family is record; use a golf "
-                    + "profile (--profile golf-tiny or golf-baseline) or --set baton.model.family=golf");
-        }
+    /**
+     * Golf training runs on one CPU device for now (evaluation and export always run on the CPU
+     * backend, whatever the devices section says).
+     */
+    public static void requireOneCpuDevice(Settings s) {
         String kind = s.choice("baton.devices.kind", "cpu", "cuda");
         int world = s.wholeNumber("baton.devices.count") * s.wholeNumber("baton.cluster.nodes");
         if (!kind.equals("cpu") || world != 1) {
             throw new BatonConfigException("golf runs on one CPU device for now, but the configuration asks for "
                     + world + " " + kind + " device(s); the GPU and multi-device golf path comes with the CUDA golf "
                     + "kernels. Use --set baton.devices.kind=cpu --set baton.devices.count=1");
+        }
+    }
+
+    /** Binds and checks every golf key. */
+    public static GolfSettings of(Settings s) {
+        if (!selected(s)) {
+            throw new BatonConfigException("this is a golf command but baton.model.family is record; use a golf "
+                    + "profile (--profile golf-tiny or golf-baseline) or --set baton.model.family=golf");
         }
         int heads = positive(s, "baton.model.num-heads");
         int dim = positive(s, "baton.model.model-dim");

@@ -45,6 +45,7 @@ public final class GolfTrainRun {
 
     /** Trains with the configuration; returns the exit code. */
     public static int run(ResolvedConfig config, PrintWriter out) {
+        GolfSettings.requireOneCpuDevice(config.settings());
         GolfSettings golf = GolfSettings.of(config.settings());
         GolfData data = GolfData.resolve(config.settings(), golf);
         return new GolfTrainRun(golf, data, out).train(config.profile());
