@@ -2,6 +2,7 @@ package dev.baton.conf;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigRenderOptions;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 
@@ -88,6 +89,20 @@ public final class Settings {
     /** A list of strings. */
     public List<String> texts(String path) {
         return List.copyOf(config.getStringList(path));
+    }
+
+    /**
+     * The value at {@code path} as written (concise HOCON) and where it came from, for messages
+     * about values that are well-typed but wrong: {@code 5 (from --set baton.model.num-heads=5)}.
+     */
+    public String describe(String path) {
+        ConfigValue v = value(path);
+        return v.render(ConfigRenderOptions.concise()) + " (from " + Origins.describe(v.origin()) + ")";
+    }
+
+    /** The raw value at {@code path} (nested lists and objects the typed getters do not cover). */
+    public ConfigValue raw(String path) {
+        return value(path);
     }
 
     private ConfigValue value(String path) {

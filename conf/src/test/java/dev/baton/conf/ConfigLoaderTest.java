@@ -121,7 +121,7 @@ class ConfigLoaderTest {
         assertEquals(11, tiny.getInt("baton.model.num-layers"));            // from the reference
         assertEquals("byte260", tiny.getString("baton.data.tokenizer"));
         assertEquals(2, tiny.getInt("baton.devices.count"));
-        assertEquals(0.023, tiny.getDouble("baton.optim.normuon.lr"), 0.0);  // the record's, unchanged
+        assertEquals(0.95, tiny.getDouble("baton.optim.normuon.beta2"), 0.0);  // the record's, unchanged
 
         Config eight = loader.load(ConfigRequest.profile("speedrun-8xh100")).config();
         assertEquals("cuda", eight.getString("baton.devices.kind"));

@@ -82,12 +82,12 @@ class BatonCliTest {
         assertOneLineError(baton("--frob"), 2, "Unknown option: '--frob'", "try 'baton --help'");
         assertOneLineError(baton("train", "--frob"), 2, "baton train: Unknown option: '--frob'", "try 'baton train --help'");
         assertOneLineError(baton("info", "--profile"), 2, "baton info: Missing required parameter", "--profile");
+        assertOneLineError(baton("replay"), 2, "baton replay: Missing required parameter", "SCHEDULE");
     }
 
     @Test
-    void laterCapabilitiesSaySoAndExitCode3() {
-        assertOneLineError(baton("eval"), 3, "baton eval: not available yet", "issue 4");
-        assertOneLineError(baton("replay"), 3, "baton replay: not available yet", "issue 7");
+    void evalWithoutACheckpointIsAUsageError() {
+        assertOneLineError(baton("eval"), 2, "baton eval: Missing required option: '--checkpoint=DIR'");
     }
 
     @Test

@@ -10,7 +10,6 @@ import dev.baton.actors.scheduler.StepPlanner;
 import dev.baton.actors.trace.ScheduleRecorder;
 import dev.baton.actors.trace.StepTraceWriter;
 import dev.baton.actors.work.EvalResult;
-import dev.baton.actors.worker.DeviceWorker;
 import dev.baton.actors.worker.StepTimings;
 import dev.baton.actors.worker.WorkerCommand;
 import dev.baton.actors.worker.WorkerReply;
@@ -19,7 +18,6 @@ import dev.baton.runtime.data.Batch;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
-import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.actor.typed.Terminated;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -122,8 +120,7 @@ public final class RunCoordinator {
         for (int r = 0; r < world; r++) {
             WorkerSetup setup = new WorkerSetup(r, backend.deviceName(r), plan, workload.work(), collectives.communicator(r),
                     backend.streams(settings), recorder, workload.table().tie().orElse(null), settings.waitTimeout(), replies);
-            ActorRef<WorkerCommand> w = ctx.spawn(DeviceWorker.create(setup), "worker-" + r,
-                    DispatcherSelector.fromConfig("baton-worker-dispatcher"));
+            ActorRef<WorkerCommand> w = backend.startWorker(ctx, setup);
             ctx.watch(w);
             workers.add(w);
             alive.put(w.unsafeUpcast(), r);

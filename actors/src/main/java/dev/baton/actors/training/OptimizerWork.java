@@ -137,8 +137,8 @@ public final class OptimizerWork implements DeviceWork {
     }
 
     @Override
-    public EvalResult evaluate(Batch batch) {
-        return model.evaluate(batch);
+    public EvalResult evaluate(Batch batch, long stepsDone) {
+        return model.evaluate(batch, Math.toIntExact(stepsDone));
     }
 
     /** Adam step counts per label and the tie flag: the optimizer state that is not a tensor. */

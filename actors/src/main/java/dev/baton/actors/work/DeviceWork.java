@@ -67,8 +67,11 @@ public interface DeviceWork extends AutoCloseable {
      */
     void untie(EmbeddingTie pair, Map<String, Tensor> wholeHeadState, ShardRange embedOwned);
 
-    /** Evaluation loss of one batch (no gradients). */
-    EvalResult evaluate(Batch batch);
+    /**
+     * Evaluation loss of one batch (no gradients) of the model after {@code stepsDone} training
+     * steps; the step fixes what the schedule fixes for the forward (attention windows, YaRN).
+     */
+    EvalResult evaluate(Batch batch, long stepsDone);
 
     /** Scalars of the optimizer that checkpoints must keep (e.g. Adam step counts), same on every rank. */
     Map<String, Double> scalarState();

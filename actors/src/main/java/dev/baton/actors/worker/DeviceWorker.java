@@ -16,6 +16,8 @@ import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -179,7 +181,7 @@ public final class DeviceWorker {
         return io(CommandKind.EVALUATE, () -> {
             EvalResult sum = new EvalResult(0, 0);
             for (Batch b : m.batches()) {
-                sum = sum.plus(work.evaluate(b));
+                sum = sum.plus(work.evaluate(b, m.step()));
             }
             return new WorkerReply.Evaluated(setup.rank(), m.step(), sum);
         });
@@ -198,7 +200,12 @@ public final class DeviceWorker {
         if (!failed) {
             failed = true;
             Throwable root = StreamFailure.rootCause(cause);
-            String what = cause instanceof StreamFailure ? cause.getMessage() : describe(cause);
+            // a drained-step future fails wrapped; the stream's own failure names the command
+            Throwable c = cause;
+            while ((c instanceof CompletionException || c instanceof ExecutionException) && c.getCause() != null) {
+                c = c.getCause();
+            }
+            String what = c instanceof StreamFailure ? c.getMessage() : describe(c);
             if (what.startsWith(setup.device() + " ")) {
                 what = what.substring(setup.device().length() + 1); // the reply names the device already
             }

@@ -32,13 +32,13 @@ class RunSettingsTest {
     void tinyCpuRunsTwoDevicesOverASlowLinkAndTracesEveryStep() {
         RunSettings s = load("tiny-cpu");
         assertEquals(2, s.world());
-        assertEquals(130, s.steps());
+        assertEquals(240 + 20, s.steps(), "scheduled + extension steps of tiny-cpu");
         assertEquals(50_000, s.link().latencyNanos());
         assertEquals(2e9, s.link().bytesPerSecond());
         assertEquals(Path.of("work/trace"), s.traceDir());
         assertEquals(1, s.traceEvery());
         assertEquals(Path.of("work/checkpoints"), s.checkpointDir());
-        assertEquals(20, s.evalEvery());
+        assertEquals(40, s.evalEvery());
     }
 
     @Test

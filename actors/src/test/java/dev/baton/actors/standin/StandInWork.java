@@ -275,7 +275,7 @@ public final class StandInWork implements DeviceWork {
     }
 
     @Override
-    public EvalResult evaluate(Batch batch) {
+    public EvalResult evaluate(Batch batch, long stepsDone) {
         double l = 0;
         for (int i = 0; i < batch.length(); i++) {
             int tok = batch.inputs()[i];

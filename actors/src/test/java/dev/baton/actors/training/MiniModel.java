@@ -46,7 +46,7 @@ final class MiniModel implements ModelPass {
     }
 
     @Override
-    public EvalResult evaluate(Batch batch) {
+    public EvalResult evaluate(Batch batch, int stepsDone) {
         double loss = 0;
         for (int i = 0; i < batch.length(); i++) {
             int tok = batch.inputs()[i];

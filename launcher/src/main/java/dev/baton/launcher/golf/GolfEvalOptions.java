@@ -3,15 +3,14 @@ package dev.baton.launcher.golf;
 import dev.baton.conf.BatonConfigException;
 import dev.baton.conf.ResolvedConfig;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
 /**
  * The golf options of {@code baton eval} (a mixin, so that the command's plain-loss evaluation
- * stays its own): {@code --metric bpb}, {@code --stride}, {@code --artifact}, {@code --max-tokens}
- * and the checkpoint.
+ * stays its own): {@code --metric bpb}, {@code --stride}, {@code --artifact}, {@code --max-tokens}.
+ * The checkpoint is the command's {@code --checkpoint}.
  */
 public final class GolfEvalOptions {
     @Option(names = "--metric", paramLabel = "METRIC",
@@ -32,10 +31,6 @@ public final class GolfEvalOptions {
             description = "bpb: evaluate only the first N validation tokens (default: baton.golf.eval.max-tokens; 0 = all).")
     Long maxTokens;
 
-    @Parameters(index = "0", arity = "0..1", paramLabel = "CHECKPOINT",
-            description = "The weights file or checkpoint folder to evaluate.")
-    Path checkpoint;
-
     /** True when the golf evaluation is asked for (--metric bpb or --artifact). */
     public boolean requested() {
         if (metric != null && !metric.equals("bpb") && !metric.equals("loss")) {
@@ -44,13 +39,11 @@ public final class GolfEvalOptions {
         return "bpb".equals(metric) || artifact != null;
     }
 
-    /** The checkpoint argument, for the plain evaluation. */
-    public Path checkpoint() {
-        return checkpoint;
-    }
-
-    /** Runs the golf evaluation; returns the exit code. */
-    public int run(ResolvedConfig config, PrintWriter out) {
+    /**
+     * Runs the golf evaluation of {@code checkpoint} (a golf weights file or checkpoint folder; null
+     * with --artifact); returns the exit code.
+     */
+    public int run(ResolvedConfig config, Path checkpoint, PrintWriter out) {
         return GolfEvalRun.run(config, checkpoint, artifact, stride, maxTokens, out);
     }
 }

@@ -93,7 +93,7 @@ class GolfCommandsTest {
                 Files.size(artifact)) + " bytes compressed weights"), export.out());
         assertTrue(export.out().contains("fits"), export.out());
 
-        Run direct = baton("eval", "--metric", "bpb", weights.toString(), "--set", "baton.golf.ema-decay=0");
+        Run direct = baton("eval", "--metric", "bpb", "--checkpoint", weights.toString(), "--set", "baton.golf.ema-decay=0");
         assertEquals(0, direct.code(), direct.err());
         Run roundTrip = baton("eval", "--artifact", artifact.toString());
         assertEquals(0, roundTrip.code(), roundTrip.err());
@@ -103,7 +103,7 @@ class GolfCommandsTest {
         assertEquals(before, after, 1e-3 * before);
         assertTrue(roundTrip.out().contains("scored 1,024 tokens"), roundTrip.out());
 
-        Run sliding = baton("eval", "--metric", "bpb", weights.toString(), "--stride", "32",
+        Run sliding = baton("eval", "--metric", "bpb", "--checkpoint", weights.toString(), "--stride", "32",
                 "--set", "baton.golf.ema-decay=0");
         assertEquals(0, sliding.code(), sliding.err());
         assertTrue(sliding.out().contains("sliding windows of 128, stride 32"), sliding.out());
@@ -113,8 +113,8 @@ class GolfCommandsTest {
     @Test
     void mistakesEndInOneLineWithExitCode2() throws Exception {
         // golf-tiny evaluates the weight average, which this checkpoint does not hold
-        assertOneLine(baton("eval", "--metric", "bpb", weights.toString()), "holds no weight average");
-        assertOneLine(baton("eval", "--metric", "frob", weights.toString()), "--metric frob is not one of loss, bpb");
+        assertOneLine(baton("eval", "--metric", "bpb", "--checkpoint", weights.toString()), "holds no weight average");
+        assertOneLine(baton("eval", "--metric", "frob", "--checkpoint", weights.toString()), "--metric frob is not one of loss, bpb");
         assertOneLine(baton("eval", "--metric", "bpb"), "give a golf checkpoint");
         assertOneLine(baton("export", "--golf", work.resolve("missing").toString()), "no such file or folder");
         assertOneLine(baton("export", "--golf", weights.toString(), "--set", "baton.golf.ema-decay=0",

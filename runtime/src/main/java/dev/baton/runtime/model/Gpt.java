@@ -59,7 +59,9 @@ public final class Gpt implements AutoCloseable {
         this.config = config;
         this.params = params;
         this.maxTokens = maxTokens;
-        GptParams.shapes(config).forEach((name, shape) -> {
+        // the MLP bank may carry more padding than the configuration's (a sharded run's choice)
+        int mlpEntries = params.get(GptParams.MLP_BANK).value().shape().dim(0);
+        GptParams.shapes(config, Math.max(mlpEntries, config.numLayers())).forEach((name, shape) -> {
             if (!params.get(name).value().shape().equals(shape)) {
                 throw new IllegalArgumentException("parameter " + name + " has shape " + params.get(name).value().shape()
                         + ", the configuration needs " + shape);

@@ -36,6 +36,20 @@ public final class GptParams {
 
     /** Every parameter's shape, in the record's declaration order. */
     public static Map<String, Shape> shapes(GptConfig c) {
+        return shapes(c, c.mlpBankLayers());
+    }
+
+    /**
+     * The shapes with an MLP bank of {@code mlpBankLayers} entries instead of the configuration's
+     * {@link GptConfig#mlpBankLayers()}: a sharded run pads the bank further when its matrices
+     * must split evenly over a device count that does not divide the configuration's padding
+     * (the actor runtime's {@code MlpBankPadding}). Entries past {@code numLayers} are padding.
+     */
+    public static Map<String, Shape> shapes(GptConfig c, int mlpBankLayers) {
+        if (mlpBankLayers < c.numLayers()) {
+            throw new IllegalArgumentException("the MLP bank needs at least " + c.numLayers() + " entries, got "
+                    + mlpBankLayers);
+        }
         LayerLayout l = c.layout();
         int d = c.modelDim();
         int v = c.vocabSize();
@@ -48,7 +62,7 @@ public final class GptParams {
         s.put(ATTN_GATE_BANK, Shape.of(l.attentionLayers(), c.numHeads(), c.gateWidth()));
         s.put(VE_GATE_BANK, Shape.of(l.valueEmbedLayers(), c.numHeads(), c.gateWidth()));
         s.put(ATTN_BANK, Shape.of(l.attentionLayers(), 4 * d, d));
-        s.put(MLP_BANK, Shape.of(c.mlpBankLayers(), 2, c.mlpHidden(), d));
+        s.put(MLP_BANK, Shape.of(mlpBankLayers, 2, c.mlpHidden(), d));
         s.put(LM_HEAD, Shape.of(d, v));
         s.put(EMBED, Shape.of(v, d));
         s.put(X0_LAMBDAS, Shape.of(c.numLayers()));
@@ -56,18 +70,37 @@ public final class GptParams {
         return s;
     }
 
-    /** A parameter set of zeros (values and gradients) with the record's names and shapes, in fp32. */
+    /**
+     * A parameter set of zeros (values and gradients) with the record's names and shapes: values in
+     * the backend's {@link Ops#parameterType()} except the fp32 {@code scalars} and
+     * {@code x0_lambdas}, gradients in its {@link Ops#gradientType()}.
+     */
     public static ParamSet allocate(Ops ops, GptConfig config) {
+        return allocate(ops, config, config.mlpBankLayers());
+    }
+
+    /** {@link #allocate} with an MLP bank of {@code mlpBankLayers} entries (see {@link #shapes(GptConfig, int)}). */
+    public static ParamSet allocate(Ops ops, GptConfig config, int mlpBankLayers) {
         ParamSet set = new ParamSet();
-        for (Map.Entry<String, Shape> e : shapes(config).entrySet()) {
-            set.add(new Param(e.getKey(), ops.allocate(e.getValue(), DType.F32), ops.allocate(e.getValue(), DType.F32)));
+        for (Map.Entry<String, Shape> e : shapes(config, mlpBankLayers).entrySet()) {
+            boolean scalar = e.getKey().equals(SCALARS) || e.getKey().equals(X0_LAMBDAS);
+            DType value = scalar ? DType.F32 : ops.parameterType();
+            set.add(new Param(e.getKey(), ops.allocate(e.getValue(), value), ops.allocate(e.getValue(), ops.gradientType())));
         }
         return set;
     }
 
     /** {@link #allocate} then {@link #initialize} with the given seed. */
     public static ParamSet create(Ops ops, GptConfig config, long seed) {
-        ParamSet set = allocate(ops, config);
+        return create(ops, config, config.mlpBankLayers(), seed);
+    }
+
+    /**
+     * {@link #create} with an MLP bank of {@code mlpBankLayers} entries. The generator is indexed
+     * by flat position, so every entry the configuration's bank has starts with the same values.
+     */
+    public static ParamSet create(Ops ops, GptConfig config, int mlpBankLayers, long seed) {
+        ParamSet set = allocate(ops, config, mlpBankLayers);
         initialize(ops, config, set, new PortableInit(seed));
         return set;
     }

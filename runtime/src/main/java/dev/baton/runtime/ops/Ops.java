@@ -26,6 +26,15 @@ public interface Ops extends AutoCloseable, EmbeddingOps, NormOps, ElementwiseOp
     /** The type the backend uses for activations and GEMM inputs (fp32 on CPU, bf16 on CUDA). */
     DType activationType();
 
+    /**
+     * The type of the model's weight matrices, embeddings and gates (fp32 on CPU; bf16 on CUDA, the
+     * record's weights). The scalar parameters ({@code scalars}, {@code x0_lambdas}) stay fp32.
+     */
+    DType parameterType();
+
+    /** The type of parameter gradients, accumulated over micro-batches (fp32 on both backends). */
+    DType gradientType();
+
     /** A new zero-filled tensor owned by the caller. */
     Tensor allocate(Shape shape, DType dtype);
 

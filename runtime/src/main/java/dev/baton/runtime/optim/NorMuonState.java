@@ -24,7 +24,8 @@ public final class NorMuonState implements ParamState {
         int n = slice.count();
         this.momentum = ops.allocate(view.shape().withLeading(n), DType.F32);
         this.secondMoment = ops.allocate(view.secondMomentShape(n), DType.F32);
-        this.update = ops.allocate(view.shape().withLeading(n), DType.F32);
+        // the Nesterov mix is Polar Express's input: in the activation type (bf16 on CUDA, as the record)
+        this.update = ops.allocate(view.shape().withLeading(n), ops.activationType());
         this.workspace = polar.workspace(n, view.rows(), view.cols());
     }
 

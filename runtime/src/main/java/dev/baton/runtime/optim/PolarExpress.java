@@ -71,13 +71,17 @@ public final class PolarExpress {
         return cur;
     }
 
-    /** Buffers for orthogonalising {@code n} matrices of {@code rows × cols}. */
+    /**
+     * Buffers for orthogonalising {@code n} matrices of {@code rows × cols}, in the backend's
+     * activation type: fp32 on the CPU, bf16 GEMMs with fp32 accumulation on CUDA (the record).
+     */
     public Workspace workspace(int n, int rows, int cols) {
         int small = Math.min(rows, cols);
+        DType type = ops.activationType();
         return new Workspace(
-                ops.allocate(Shape.of(n, small, small), DType.F32),
-                ops.allocate(Shape.of(n, small, small), DType.F32),
-                ops.allocate(Shape.of(n, rows, cols), DType.F32));
+                ops.allocate(Shape.of(n, small, small), type),
+                ops.allocate(Shape.of(n, small, small), type),
+                ops.allocate(Shape.of(n, rows, cols), type));
     }
 
     /** The Gram matrix A, the polynomial B and the second iterate buffer; owned and closed here. */

@@ -25,6 +25,8 @@ public final class ProgressBar {
     private final long plainIntervalNanos;
     private final long startNanos;
     private long lastDrawNanos;
+    /** The bar's line was taken by a {@link #message}: draw at the next update, due or not. */
+    private boolean redrawDue;
     private boolean drawn;
     private int lastWidth;
 
@@ -70,11 +72,31 @@ public final class ProgressBar {
     public void update(long done, String detail) {
         long now = nanoTime.getAsLong();
         long interval = style == Style.TERMINAL ? REDRAW_NANOS : plainIntervalNanos;
-        if (style == Style.SILENT || now - lastDrawNanos < interval) {
+        if (style == Style.SILENT || (!redrawDue && now - lastDrawNanos < interval)) {
             return;
         }
+        redrawDue = false;
         lastDrawNanos = now;
         draw(render(done, detail, now - startNanos));
+    }
+
+    /**
+     * Prints a line of its own (a validation result, a notice) above the bar: on a terminal it
+     * overwrites the bar's line and the bar is redrawn at the next {@link #update}.
+     */
+    public void message(String line) {
+        if (style == Style.SILENT) {
+            return;
+        }
+        if (style == Style.TERMINAL && lastWidth > 0) {
+            String padded = line.length() < lastWidth ? line + " ".repeat(lastWidth - line.length()) : line;
+            out.println("\r" + padded);
+            lastWidth = 0;
+            redrawDue = true;
+        } else {
+            out.println(line);
+        }
+        out.flush();
     }
 
     /** Draws the final state and ends the line. */

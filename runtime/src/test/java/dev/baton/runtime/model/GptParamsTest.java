@@ -1,5 +1,6 @@
 package dev.baton.runtime.model;
 
+import dev.baton.runtime.data.Batch;
 import dev.baton.runtime.ops.cpu.CpuOps;
 import dev.baton.runtime.param.Param;
 import dev.baton.runtime.param.ParamSet;
@@ -9,7 +10,9 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class GptParamsTest {
@@ -84,5 +87,32 @@ class GptParamsTest {
                 }
             }
         }
+    }
+
+    @Test
+    void aWiderMlpBankStartsWithTheSameEntriesAndComputesTheSameLoss() {
+        GptConfig c = GptConfig.standard(128, LayerLayout.micro(), 16, 2, 8).withBlockSize(4);
+        assertEquals(4, c.mlpBankLayers());
+        Batch batch = new Batch(new int[] {5, 9, 3, 7, 1, 2, 8, 4}, new int[] {9, 3, 7, 1, 2, 8, 4, 6}, new int[] {0, 8});
+        ForwardSchedule schedule = new ForwardSchedule(new float[] {1f, 0.5f}, 1, 2);
+        try (CpuOps ops = new CpuOps(1); ParamSet plain = GptParams.create(ops, c, 7);
+             ParamSet wide = GptParams.create(ops, c, 6, 7);
+             Gpt a = new Gpt(ops, c, plain, 8); Gpt b = new Gpt(ops, c, wide, 8)) {
+            assertEquals(Shape.of(6, 2, 64, 16), wide.get("mlp_bank").value().shape());
+            float[] p = ops.download(plain.get("mlp_bank").value());
+            float[] w = ops.download(wide.get("mlp_bank").value());
+            assertArrayEquals(p, java.util.Arrays.copyOf(w, p.length), "the configuration's entries are drawn alike");
+            assertEquals(ops.download(a.forward(batch, schedule))[0], ops.download(b.forward(batch, schedule))[0]);
+            a.backward(1f);
+            b.backward(1f);
+            float[] gp = ops.download(plain.get("mlp_bank").grad());
+            float[] gw = ops.download(wide.get("mlp_bank").grad());
+            assertArrayEquals(gp, java.util.Arrays.copyOf(gw, gp.length));
+            for (int i = gp.length; i < gw.length; i++) {
+                assertEquals(0f, gw[i], "padding entries get no gradient");
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GptParams.shapes(c, 3));
+        assertTrue(e.getMessage().contains("at least 4 entries"), e.getMessage());
     }
 }

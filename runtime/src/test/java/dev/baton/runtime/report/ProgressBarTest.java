@@ -89,4 +89,22 @@ class ProgressBarTest {
         assertEquals("1m15s", ReadableUnits.duration(75));
         assertEquals("1h01m", ReadableUnits.duration(3700));
     }
+
+    @Test
+    void aMessageTakesTheBarsLineAndTheBarRedrawsAtOnce() {
+        ProgressBar bar = new ProgressBar("x", 10, ProgressBar.Style.TERMINAL, out, clock::get, 10 * SECOND);
+        clock.set(150_000_000L);
+        bar.update(2, "a long detail");
+        String drawn = printed();
+        bar.message("val 2.5");
+        assertEquals(drawn + "\rval 2.5" + " ".repeat(drawn.length() - 1 - "val 2.5".length()) + "\n", printed());
+        clock.set(160_000_000L);
+        bar.update(3, "b"); // only 10 ms later, but the line was taken: drawn again
+        assertEquals(3, printed().chars().filter(c -> c == '\r').count());
+
+        bytes.reset();
+        ProgressBar plain = new ProgressBar("x", 10, ProgressBar.Style.PLAIN, out, clock::get, 10 * SECOND);
+        plain.message("val 2.5");
+        assertEquals("val 2.5\n", printed());
+    }
 }

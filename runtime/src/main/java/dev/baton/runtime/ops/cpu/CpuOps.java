@@ -53,6 +53,16 @@ public final class CpuOps implements Ops {
     }
 
     @Override
+    public DType parameterType() {
+        return DType.F32;
+    }
+
+    @Override
+    public DType gradientType() {
+        return DType.F32;
+    }
+
+    @Override
     public Tensor allocate(Shape shape, DType dtype) {
         return CpuTensor.allocate(shape, dtype);
     }

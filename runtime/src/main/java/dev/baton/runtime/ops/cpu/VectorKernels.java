@@ -1,6 +1,7 @@
 package dev.baton.runtime.ops.cpu;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -8,6 +9,13 @@ import jdk.incubator.vector.VectorSpecies;
  * The inner loops the CPU kernels share, on the JDK Vector API: short dot products and axpys
  * (head-sized rows) and the transcendental sweeps (exp, sigmoid) that the JIT would otherwise run
  * one scalar {@code Math.exp} at a time. Each handles its scalar tail.
+ *
+ * <p>Every result is the same in every JIT tier, so that a run repeats bit for bit (a resumed run
+ * starts in the interpreter where the run it continues had C2 code). Hence no
+ * {@code reduceLanes(ADD)} (its order is unspecified: the Java fallback sums in lane order, the C2
+ * intrinsic as a tree) and no {@code lanewise(EXP)} (C2 calls a vector math library, the fallback
+ * {@code Math.exp}): lanes are summed by {@link #sumLanes} and exp is {@link #expLanes}, made of
+ * exactly rounded operations only.
  */
 final class VectorKernels {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -27,7 +35,7 @@ final class VectorKernels {
             for (; i <= n - L; i += L) {
                 acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = sumLanes(acc);
         }
         for (; i < n; i++) {
             sum += a[ao + i] * b[bo + i];
@@ -131,14 +139,14 @@ final class VectorKernels {
             int end = Math.min(n - L, i + BLOCK - L);
             FloatVector acc = FloatVector.zero(S);
             for (; i <= end; i += L) {
-                FloatVector e = FloatVector.fromArray(S, src, i).fma(vs, vh.neg()).lanewise(VectorOperators.EXP);
+                FloatVector e = expLanes(FloatVector.fromArray(S, src, i).fma(vs, vh.neg()));
                 e.intoArray(dst, i);
                 acc = acc.add(e);
             }
-            total += acc.reduceLanes(VectorOperators.ADD);
+            total += sumLanes(acc);
         }
         for (; i < n; i++) {
-            float e = (float) Math.exp(src[i] * scale - shift);
+            float e = exp(Math.fma(src[i], scale, -shift));
             dst[i] = e;
             total += e;
         }
@@ -158,7 +166,7 @@ final class VectorKernels {
             FloatVector vmax = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (; i <= n - L; i += L) {
                 // σ(u) = 1 / (1 + exp(−u)); exp overflows to +∞ for very negative u, giving 0
-                FloatVector e = FloatVector.fromArray(S, x, xo + i).add(vb).mul(vc).lanewise(VectorOperators.EXP);
+                FloatVector e = expLanes(FloatVector.fromArray(S, x, xo + i).add(vb).mul(vc));
                 FloatVector s = one.div(one.add(e));
                 s.intoArray(sig, i);
                 vmax = vmax.max(s);
@@ -166,11 +174,69 @@ final class VectorKernels {
             max = vmax.reduceLanes(VectorOperators.MAX);
         }
         for (; i < n; i++) {
-            float s = Sigmoid.of((x[xo + i] + b) * invC);
+            float s = 1f / (1f + exp((x[xo + i] + b) * -invC));
             sig[i] = s;
             max = Math.max(max, s);
         }
         return max;
+    }
+
+    /**
+     * Σ of the lanes of {@code v} in lane order: one fixed order in every JIT tier, unlike
+     * {@code reduceLanes(ADD)}.
+     */
+    static float sumLanes(FloatVector v) {
+        float s = v.lane(0);
+        for (int i = 1; i < L; i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+
+    // exp(x) = 2^n · e^r with n = round(x / ln 2), r = x − n·ln 2 (two-part ln 2), e^r by the Cephes
+    // expf polynomial (|r| <= ln2/2, about 1 ulp); inputs clamped so that 2^n is a normal float
+    private static final float EXP_HI = 88.3762626647949f;
+    private static final float EXP_LO = -87.3365447505531f;
+    private static final float LOG2E = 1.44269504088896341f;
+    private static final float LN2_HI = 0.693359375f;
+    private static final float LN2_LO = -2.12194440e-4f;
+    /** 1.5 · 2^23: adding and subtracting it rounds a float of magnitude below 2^22 to the nearest integer. */
+    private static final float ROUNDER = 12582912f;
+    private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
+    private static final float[] EXP_POLY = {1.9875691500e-4f, 1.3981999507e-3f, 8.3334519073e-3f, 4.1665795894e-2f,
+        1.6666665459e-1f, 5.0000001201e-1f};
+
+    /** e^x on every lane from exactly rounded operations (the same bits in every JIT tier as {@link #exp}). */
+    static FloatVector expLanes(FloatVector x) {
+        x = x.max(EXP_LO).min(EXP_HI);
+        // t = 1.5·2^23 + n exactly, so n also sits in t's low mantissa bits (no float-to-int conversion,
+        // which C2 does not intrinsify here)
+        FloatVector t = x.fma(FloatVector.broadcast(S, LOG2E), FloatVector.broadcast(S, ROUNDER));
+        FloatVector n = t.sub(ROUNDER);
+        FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HI), x);
+        r = n.fma(FloatVector.broadcast(S, -LN2_LO), r);
+        FloatVector p = FloatVector.broadcast(S, EXP_POLY[0]);
+        for (int k = 1; k < EXP_POLY.length; k++) {
+            p = p.fma(r, FloatVector.broadcast(S, EXP_POLY[k]));
+        }
+        FloatVector y = p.mul(r).fma(r, r).add(1f);
+        FloatVector scale = ((IntVector) t.reinterpretAsInts()).sub(ROUNDER_BITS - 127).lanewise(VectorOperators.LSHL, 23)
+                .reinterpretAsFloats();
+        return y.mul(scale);
+    }
+
+    /** The scalar twin of {@link #expLanes}, operation for operation. */
+    static float exp(float x) {
+        x = Math.min(Math.max(x, EXP_LO), EXP_HI);
+        float n = Math.fma(x, LOG2E, ROUNDER) - ROUNDER;
+        float r = Math.fma(n, -LN2_HI, x);
+        r = Math.fma(n, -LN2_LO, r);
+        float p = EXP_POLY[0];
+        for (int k = 1; k < EXP_POLY.length; k++) {
+            p = Math.fma(p, r, EXP_POLY[k]);
+        }
+        float y = Math.fma(p * r, r, r) + 1f;
+        return y * Float.intBitsToFloat(((int) n + 127) << 23);
     }
 
     /**
