@@ -4,6 +4,7 @@ import dev.baton.conf.BatonConfigException;
 import dev.baton.conf.Settings;
 import dev.baton.runtime.golf.artifact.Codec;
 import dev.baton.runtime.model.GptConfig;
+import dev.baton.runtime.model.golf.GolfArchitecture;
 import dev.baton.runtime.model.golf.GolfConfig;
 import dev.baton.runtime.optim.MuonAndAdamConfig;
 import dev.baton.runtime.schedule.WallClockWarmdown;
@@ -65,7 +66,7 @@ public record GolfSettings(GolfConfig model, MuonAndAdamConfig optimizer, WallCl
         GolfConfig model = new GolfConfig(positive(s, "baton.model.vocab-size"), positive(s, "baton.model.num-layers"),
                 dim, heads, kvHeads, positive(s, "baton.model.mlp-ratio"), s.number("baton.golf.model.rope-base"),
                 s.number("baton.golf.model.logit-softcap"), s.number("baton.golf.model.qk-gain-init"),
-                s.number("baton.golf.model.tied-embed-init-std"), GptConfig.FP32_EPS);
+                s.number("baton.golf.model.tied-embed-init-std"), GptConfig.FP32_EPS, GolfArchitecture.baseline());
         MuonAndAdamConfig optimizer;
         try {
             optimizer = new MuonAndAdamConfig(s.number("baton.golf.optim.matrix-lr"), s.number("baton.golf.optim.scalar-lr"),

@@ -58,6 +58,31 @@ final class HostKernels {
         return out;
     }
 
+    /**
+     * Partial half-split rotation: in every group of {@code group} channels of a row, channels
+     * i &lt; W pair with i + W (W = the tables' width) and channels from 2W on are copied.
+     */
+    static float[] rotaryPartial(float[] x, int rows, float[] cos, float[] sin, int width, int group,
+                                 boolean transpose) {
+        float[] out = x.clone();
+        int perRow = x.length / Math.max(rows, 1);
+        float sign = transpose ? -1f : 1f;
+        for (int r = 0; r < rows; r++) {
+            for (int g = 0; g < perRow / group; g++) {
+                int b = r * perRow + g * group;
+                for (int i = 0; i < width; i++) {
+                    float c = cos[r * width + i];
+                    float s = sign * sin[r * width + i];
+                    float x1 = x[b + i];
+                    float x2 = x[b + i + width];
+                    out[b + i] = x1 * c + x2 * s;
+                    out[b + i + width] = x2 * c - x1 * s;
+                }
+            }
+        }
+        return out;
+    }
+
     static int groupWidth(int cols, int scales) {
         if (scales <= 0 || cols % scales != 0) {
             throw new IllegalArgumentException(scales + " scales do not group " + cols + " channels");

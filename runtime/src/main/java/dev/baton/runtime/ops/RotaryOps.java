@@ -45,6 +45,34 @@ public interface RotaryOps {
         rotaryHalf(dout, cos, sin, dx, true);
     }
 
+    /**
+     * Partial half-split rotation (the golf records' partial RoPE): in every group of
+     * {@code groupWidth} channels of a row (one head), the first 2W channels (W = {@code cos.cols})
+     * rotate as in {@link #rotaryHalfForward} and the rest pass through unchanged.
+     *
+     * @param out same shape as x; may be x
+     */
+    default void rotaryPartialForward(Tensor x, Tensor cos, Tensor sin, int groupWidth, Tensor out) {
+        rotaryPartial(x, cos, sin, groupWidth, out, false);
+    }
+
+    /** The transpose of {@link #rotaryPartialForward}; {@code dx} may be {@code dout}. */
+    default void rotaryPartialBackward(Tensor dout, Tensor cos, Tensor sin, int groupWidth, Tensor dx) {
+        rotaryPartial(dout, cos, sin, groupWidth, dx, true);
+    }
+
+    private void rotaryPartial(Tensor x, Tensor cos, Tensor sin, int groupWidth, Tensor out, boolean transpose) {
+        int rows = x.shape().dim(0);
+        int width = cos.shape().cols();
+        if (2 * width > groupWidth || x.numel() % ((long) Math.max(rows, 1) * groupWidth) != 0
+                || cos.shape().dim(0) < rows || !cos.shape().equals(sin.shape())) {
+            throw new IllegalArgumentException("rotaryPartial: " + x.shape() + " in groups of " + groupWidth
+                    + " does not fit tables " + cos.shape() + "/" + sin.shape());
+        }
+        write(out, HostKernels.rotaryPartial(download(x), rows, download(cos), download(sin), width, groupWidth,
+                transpose));
+    }
+
     private void rotaryHalf(Tensor x, Tensor cos, Tensor sin, Tensor out, boolean transpose) {
         int rows = x.shape().dim(0);
         int width = cos.shape().cols();

@@ -47,6 +47,16 @@ public final class Muon {
      * @param nesterov the baseline's default true
      */
     public void update(Tensor p, Tensor g, State state, double lr, double momentum, boolean nesterov) {
+        update(p, g, state, lr, momentum, nesterov, false);
+    }
+
+    /**
+     * As {@link #update(Tensor, Tensor, State, double, double, boolean)}; with {@code rowNormalize}
+     * the records' MuonEq-R: each row of the (Nesterov) update is L2-normalised before Newton–Schulz,
+     * in one fused pass with the momentum step ({@link RowNormalizedMomentum}).
+     */
+    public void update(Tensor p, Tensor g, State state, double lr, double momentum, boolean nesterov,
+                       boolean rowNormalize) {
         Shape shape = p.shape();
         if (shape.rank() != 2 || !g.shape().equals(shape) || !state.momentum.shape().equals(shape)) {
             throw new IllegalArgumentException("Muon: weight " + shape + ", gradient " + g.shape() + " and state "
@@ -54,11 +64,15 @@ public final class Muon {
         }
         float mu = (float) momentum;
         Tensor u = state.update.view(shape);
-        ops.axpby(state.momentum, mu, state.momentum, 1f, g);
-        if (nesterov) {
-            ops.axpby(u, 1f, g, mu, state.momentum);
+        if (rowNormalize) {
+            RowNormalizedMomentum.apply(ops, state.momentum, g, u, mu, nesterov);
         } else {
-            ops.copy(u, state.momentum);
+            ops.axpby(state.momentum, mu, state.momentum, 1f, g);
+            if (nesterov) {
+                ops.axpby(u, 1f, g, mu, state.momentum);
+            } else {
+                ops.copy(u, state.momentum);
+            }
         }
         Tensor x = newtonSchulz.apply(state.update, state.workspace, steps);
         float step = (float) (lr * shapeScale(shape.dim(0), shape.dim(1)));

@@ -110,7 +110,7 @@ public final class MuonAndAdam implements AutoCloseable {
         }
         double lr = baseLr(s.group()) * lrScale;
         if (s.group() == Group.MATRIX) {
-            muon.update(p, grad.view(p.shape()), s.muon(), lr, config.momentumAt(step), true);
+            muon.update(p, grad.view(p.shape()), s.muon(), lr, config.momentumAt(step), true, config.rowNormalize());
             return;
         }
         AdamState a = s.adam();

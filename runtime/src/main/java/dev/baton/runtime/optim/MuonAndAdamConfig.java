@@ -13,10 +13,19 @@ package dev.baton.runtime.optim;
  * @param beta1              Adam β1 (0.9)
  * @param beta2              Adam β2 (0.95)
  * @param eps                Adam ε, added to the bias-corrected √v as in torch.optim.Adam (1e-8)
+ * @param rowNormalize       the records' MuonEq-R: rows of the Muon update L2-normalised before
+ *                           Newton–Schulz (false)
  */
 public record MuonAndAdamConfig(double matrixLr, double scalarLr, double embedLr, double momentum,
                                 double momentumStart, int momentumWarmup, int newtonSchulzSteps, double beta1,
-                                double beta2, double eps) {
+                                double beta2, double eps, boolean rowNormalize) {
+    /** The baseline's form, without row normalisation. */
+    public MuonAndAdamConfig(double matrixLr, double scalarLr, double embedLr, double momentum, double momentumStart,
+                             int momentumWarmup, int newtonSchulzSteps, double beta1, double beta2, double eps) {
+        this(matrixLr, scalarLr, embedLr, momentum, momentumStart, momentumWarmup, newtonSchulzSteps, beta1, beta2, eps,
+                false);
+    }
+
     public MuonAndAdamConfig {
         if (!(matrixLr >= 0 && scalarLr >= 0 && embedLr >= 0) || !(momentum >= 0 && momentum < 1)
                 || !(momentumStart >= 0 && momentumStart < 1) || momentumWarmup < 0 || newtonSchulzSteps < 1
@@ -28,6 +37,12 @@ public record MuonAndAdamConfig(double matrixLr, double scalarLr, double embedLr
     /** The baseline's values. */
     public static MuonAndAdamConfig baseline() {
         return new MuonAndAdamConfig(0.04, 0.04, 0.05, 0.95, 0.85, 500, 5, 0.9, 0.95, 1e-8);
+    }
+
+    /** This configuration with MuonEq-R row normalisation on or off. */
+    public MuonAndAdamConfig withRowNormalize(boolean on) {
+        return new MuonAndAdamConfig(matrixLr, scalarLr, embedLr, momentum, momentumStart, momentumWarmup,
+                newtonSchulzSteps, beta1, beta2, eps, on);
     }
 
     /** Muon's momentum at {@code step}: linear from momentumStart to momentum over the warm-up. */

@@ -11,7 +11,7 @@ package dev.baton.runtime.schedule;
  * @param budgetMs        training-time budget in milliseconds (600,000; 0 = no budget, step-based)
  * @param iterations      the nominal step cap (20,000)
  */
-public record WallClockWarmdown(int warmdownIters, double budgetMs, long iterations) {
+public record WallClockWarmdown(int warmdownIters, double budgetMs, long iterations) implements GolfLrSchedule {
     public WallClockWarmdown {
         if (warmdownIters < 0 || !(budgetMs >= 0) || iterations < 0) {
             throw new IllegalArgumentException("warm-down needs non-negative steps, budget and iterations: " + this);
@@ -24,6 +24,7 @@ public record WallClockWarmdown(int warmdownIters, double budgetMs, long iterati
     }
 
     /** The lr factor for {@code step} (0-based) when {@code elapsedMs} of training time have passed. */
+    @Override
     public double lrScale(long step, double elapsedMs) {
         if (warmdownIters <= 0) {
             return 1.0;
@@ -40,7 +41,14 @@ public record WallClockWarmdown(int warmdownIters, double budgetMs, long iterati
     }
 
     /** Whether the budget is spent: the run stops after the step at which this first holds. */
+    @Override
     public boolean budgetSpent(double elapsedMs) {
         return budgetMs > 0 && elapsedMs >= budgetMs;
+    }
+
+    @Override
+    public String describe() {
+        return String.format(java.util.Locale.ROOT, "%d iterations, budget %.0f s, warm-down %d steps", iterations,
+                budgetMs / 1000, warmdownIters);
     }
 }

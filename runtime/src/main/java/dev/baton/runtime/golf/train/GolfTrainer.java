@@ -7,7 +7,7 @@ import dev.baton.runtime.model.golf.GolfGpt;
 import dev.baton.runtime.ops.Ops;
 import dev.baton.runtime.optim.MuonAndAdam;
 import dev.baton.runtime.schedule.TrainingClock;
-import dev.baton.runtime.schedule.WallClockWarmdown;
+import dev.baton.runtime.schedule.GolfLrSchedule;
 
 /**
  * The golf baseline's training loop on one device, step by step: the lr factor from the
@@ -22,24 +22,38 @@ public final class GolfTrainer {
     private final GolfGpt gpt;
     private final MuonAndAdam optimizer;
     private final TokenStream stream;
-    private final WallClockWarmdown schedule;
+    private final GolfLrSchedule schedule;
     private final TrainingClock clock;
     private final int batchTokens;
     private final int accumSteps;
     private final WeightEma ema;
+    /** Training progress at which depth recurrence switches on; 0 or less = looped from the start. */
+    private final double recurrenceAt;
+    private long loopingFrom = -1;
     private long step;
     private long stopAfter = -1;
 
-    /** What one step did. */
-    public record StepReport(long step, float trainLoss, double lrScale, double elapsedMs) {
+    /** What one step did; {@code looping}: whether it ran the looped layer order (depth recurrence). */
+    public record StepReport(long step, float trainLoss, double lrScale, double elapsedMs, boolean looping) {
     }
 
     /**
      * @param batchTokens tokens per optimizer step on this device (all micro-batches)
      * @param ema         the weight average to update after every step, or null
      */
-    public GolfTrainer(Ops ops, GolfGpt gpt, MuonAndAdam optimizer, TokenStream stream, WallClockWarmdown schedule,
+    public GolfTrainer(Ops ops, GolfGpt gpt, MuonAndAdam optimizer, TokenStream stream, GolfLrSchedule schedule,
                        TrainingClock clock, int batchTokens, int accumSteps, WeightEma ema) {
+        this(ops, gpt, optimizer, stream, schedule, clock, batchTokens, accumSteps, ema, 0);
+    }
+
+    /**
+     * @param recurrenceAt for a model with depth recurrence, the training progress
+     *                     ({@link GolfLrSchedule#progress}) from which the looped order runs, as the
+     *                     records switch it on at 0.35; until then the plain order trains. 0 = looped
+     *                     throughout. Ignored without recurrence.
+     */
+    public GolfTrainer(Ops ops, GolfGpt gpt, MuonAndAdam optimizer, TokenStream stream, GolfLrSchedule schedule,
+                       TrainingClock clock, int batchTokens, int accumSteps, WeightEma ema, double recurrenceAt) {
         if (accumSteps < 1 || batchTokens % accumSteps != 0 || batchTokens / accumSteps > gpt.maxTokens()
                 || (batchTokens / accumSteps) % gpt.seqLen() != 0) {
             throw new IllegalArgumentException("a step of " + batchTokens + " tokens in " + accumSteps + " micro-batches "
@@ -55,6 +69,16 @@ public final class GolfTrainer {
         this.batchTokens = batchTokens;
         this.accumSteps = accumSteps;
         this.ema = ema;
+        this.recurrenceAt = recurrenceAt;
+        if (gpt.config().arch().recurrent()) {
+            gpt.setLooping(recurrenceAt <= 0);
+            loopingFrom = recurrenceAt <= 0 ? 0 : -1;
+        }
+    }
+
+    /** The step from which the looped order trained, or -1 (not yet, or no recurrence). */
+    public long loopingFrom() {
+        return loopingFrom;
     }
 
     /** Steps done so far (the index of the next step). */
@@ -77,6 +101,11 @@ public final class GolfTrainer {
             throw new IllegalStateException("training is done after " + step + " steps");
         }
         clock.start();
+        if (gpt.config().arch().recurrent() && !gpt.looping()
+                && schedule.progress(step, clock.elapsedMs()) >= recurrenceAt) {
+            gpt.setLooping(true);
+            loopingFrom = step;
+        }
         double scale = schedule.lrScale(step, clock.elapsedMs());
         double lossSum = 0;
         for (int micro = 0; micro < accumSteps; micro++) {
@@ -93,6 +122,6 @@ public final class GolfTrainer {
         if (stopAfter < 0 && schedule.budgetSpent(elapsed)) {
             stopAfter = step;
         }
-        return new StepReport(step - 1, (float) (lossSum / accumSteps), scale, elapsed);
+        return new StepReport(step - 1, (float) (lossSum / accumSteps), scale, elapsed, gpt.looping());
     }
 }

@@ -48,6 +48,10 @@ final class GolfAttention implements AutoCloseable {
     private final Tensor y;
     private final Tensor lse;
     private final Tensor o;
+    /** Layerwise norm scale 1/√(layer+1) of the records, or 1. */
+    private final float lnScale;
+    /** Channels per head that rotate; less than head_dim for the records' partial RoPE. */
+    private final int ropeDims;
 
     GolfAttention(Ops ops, GolfConfig config, ParamSet params, GolfWorkspace ws, GolfRope rope, int layer,
                   int maxTokens) {
@@ -89,6 +93,24 @@ final class GolfAttention implements AutoCloseable {
         y = GolfWorkspace.activations(ops, maxTokens, d);
         lse = GolfWorkspace.statistics(ops, maxTokens, config.numHeads());
         o = GolfWorkspace.activations(ops, maxTokens, d);
+        lnScale = config.arch().lnScale() ? (float) (1.0 / Math.sqrt(layer + 1)) : 1f;
+        ropeDims = config.ropeDims();
+    }
+
+    private void rotate(Tensor x, Tensor out) {
+        if (ropeDims == config.headDim()) {
+            ops.rotaryHalfForward(x, rope.cos(), rope.sin(), out);
+        } else {
+            ops.rotaryPartialForward(x, rope.cos(), rope.sin(), config.headDim(), out);
+        }
+    }
+
+    private void rotateBack(Tensor d) {
+        if (ropeDims == config.headDim()) {
+            ops.rotaryHalfBackward(d, rope.cos(), rope.sin(), d);
+        } else {
+            ops.rotaryPartialBackward(d, rope.cos(), rope.sin(), config.headDim(), d);
+        }
     }
 
     /** (T, heads, hd) view of a (T, heads·hd) buffer's rows. */
@@ -109,6 +131,9 @@ final class GolfAttention implements AutoCloseable {
         float eps = config.rmsEps();
         Tensor xnT = step.rows(xn);
         ops.rmsNormForward(xIn, xnT, step.rows(rstd), eps);
+        if (lnScale != 1f) {
+            ops.axpby(xnT, lnScale, xnT, 0f, null);
+        }
         Tensor qT = step.rows(q);
         Tensor kT = step.rows(k);
         Tensor vT = step.rows(v);
@@ -119,7 +144,7 @@ final class GolfAttention implements AutoCloseable {
         Tensor a = step.rows(ws.scratch);
         ops.rmsNormForward(qT.view(headRows(t, h)), a.view(headRows(t, h)), step.rows(rstdQ).view(Shape.of(t * h)), eps);
         Tensor qrT = step.rows(qr);
-        ops.rotaryHalfForward(a, rope.cos(), rope.sin(), qrT);
+        rotate(a, qrT);
         Tensor qgT = step.rows(qg);
         ops.scaledAdd(qgT, null, qrT, qGain);
         // k: per-head norm, rotary
@@ -127,7 +152,7 @@ final class GolfAttention implements AutoCloseable {
         ops.rmsNormForward(kT.view(headRows(t, hk)), b.view(headRows(t, hk)), step.rows(rstdK).view(Shape.of(t * hk)),
                 eps);
         Tensor krT = step.rows(kr);
-        ops.rotaryHalfForward(b, rope.cos(), rope.sin(), krT);
+        rotate(b, krT);
         Tensor kRep = repeatKv(step, krT, ws.kRep);
         Tensor vRep = repeatKv(step, vT, ws.vRep);
         Tensor yT = step.rows(y);
@@ -201,11 +226,11 @@ final class GolfAttention implements AutoCloseable {
         sumKvGroups(step, dvRep, dv);
         // q: gain, rotary, per-head norm (in place in dq)
         ops.scaledAddBackward(dq, step.rows(qr), qGain, dq, false, qGainGrad);
-        ops.rotaryHalfBackward(dq, rope.cos(), rope.sin(), dq);
+        rotateBack(dq);
         ops.rmsNormBackward(step.rows(q).view(headRows(t, h)), step.rows(rstdQ).view(Shape.of(t * h)),
                 dq.view(headRows(t, h)), dq.view(headRows(t, h)), false);
         // k: rotary, per-head norm (in place in dk)
-        ops.rotaryHalfBackward(dk, rope.cos(), rope.sin(), dk);
+        rotateBack(dk);
         ops.rmsNormBackward(step.rows(k).view(headRows(t, hk)), step.rows(rstdK).view(Shape.of(t * hk)),
                 dk.view(headRows(t, hk)), dk.view(headRows(t, hk)), false);
         // projections: dW += dᵀ xn, dxn = Σ d W
@@ -216,6 +241,9 @@ final class GolfAttention implements AutoCloseable {
         ops.matmul(dq, false, wq, false, dxn, 1f, 0f);
         ops.matmul(dk, false, wk, false, dxn, 1f, 1f);
         ops.matmul(dv, false, wv, false, dxn, 1f, 1f);
+        if (lnScale != 1f) {
+            ops.axpby(dxn, lnScale, dxn, 0f, null);
+        }
         ops.rmsNormBackward(xIn, step.rows(rstd), dxn, dres, true);
     }
 

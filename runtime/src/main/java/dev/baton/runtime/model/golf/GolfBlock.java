@@ -18,19 +18,15 @@ final class GolfBlock implements AutoCloseable {
     private final Tensor mix1;
     private final Tensor mix0Grad;
     private final Tensor mix1Grad;
-    private final Tensor skipWeight;
-    private final Tensor skipWeightGrad;
+    private final Param skip;
     private final Tensor xSkip;
     private final Tensor xMixed;
     private final Tensor xAttn;
     private final Tensor xOut;
     private Tensor input;
 
-    /**
-     * @param skipIndex the row of {@code skip_weights} this block uses, or -1 when it takes no skip
-     */
-    GolfBlock(Ops ops, GolfConfig config, ParamSet params, GolfWorkspace ws, GolfRope rope, int layer, int skipIndex,
-              int maxTokens) {
+    /** A block instance running physical layer {@code layer}; which skip it takes is per call (layer plans). */
+    GolfBlock(Ops ops, GolfConfig config, ParamSet params, GolfWorkspace ws, GolfRope rope, int layer, int maxTokens) {
         this.ops = ops;
         this.attention = new GolfAttention(ops, config, params, ws, rope, layer, maxTokens);
         this.mlp = new GolfMlp(ops, config, params, ws, layer, maxTokens);
@@ -39,11 +35,9 @@ final class GolfBlock implements AutoCloseable {
         this.mix1 = mix.value().narrow(1, 1);
         this.mix0Grad = mix.grad().narrow(0, 1);
         this.mix1Grad = mix.grad().narrow(1, 1);
-        Param skip = params.get(GolfParams.SKIP_WEIGHTS);
-        this.skipWeight = skipIndex < 0 ? null : skip.value().narrow(skipIndex, 1);
-        this.skipWeightGrad = skipIndex < 0 ? null : skip.grad().narrow(skipIndex, 1);
+        this.skip = params.get(GolfParams.SKIP_WEIGHTS);
         int d = config.modelDim();
-        xSkip = skipIndex < 0 ? null : GolfWorkspace.activations(ops, maxTokens, d);
+        xSkip = GolfWorkspace.activations(ops, maxTokens, d);
         xMixed = GolfWorkspace.activations(ops, maxTokens, d);
         xAttn = GolfWorkspace.activations(ops, maxTokens, d);
         xOut = GolfWorkspace.activations(ops, maxTokens, d);
@@ -51,13 +45,14 @@ final class GolfBlock implements AutoCloseable {
 
     /**
      * Runs the block on {@code xPrev} (the previous block's output, x0 for block 0) and returns its
-     * output rows. {@code skip} is the paired encoder block's output on skip-taking blocks, else null.
+     * output rows. {@code skipOut} is the paired encoder position's output when this position takes
+     * skip row {@code skipIndex}, else null and -1.
      */
-    Tensor forward(GolfStep step, Tensor xPrev, Tensor x0, Tensor skip) {
+    Tensor forward(GolfStep step, Tensor xPrev, Tensor x0, Tensor skipOut, int skipIndex) {
         Tensor x = xPrev;
-        if (skipWeight != null) {
+        if (skipIndex >= 0) {
             x = step.rows(xSkip);
-            ops.scaledAdd(x, xPrev, skip, skipWeight);
+            ops.scaledAdd(x, xPrev, skipOut, skip.value().narrow(skipIndex, 1));
         }
         input = x;
         Tensor mixed = step.rows(xMixed);
@@ -74,14 +69,15 @@ final class GolfBlock implements AutoCloseable {
      * On entry {@code dres} is the gradient of this block's output; on return, of {@code xPrev}.
      * Adds x0's gradient into {@code dx0} and the skip source's into {@code dSkip}.
      */
-    void backward(GolfStep step, Tensor x0, Tensor dres, Tensor dx0, Tensor skip, Tensor dSkip) {
+    void backward(GolfStep step, Tensor x0, Tensor dres, Tensor dx0, Tensor skipOut, Tensor dSkip, int skipIndex) {
         mlp.backward(step, step.rows(xAttn), dres);
         attention.backward(step, step.rows(xMixed), dres);
         // mixed = mix0 ⊙ input + mix1 ⊙ x0; read dres for both before it becomes d(input)
         ops.scaledAddBackward(dres, x0, mix1, dx0, true, mix1Grad);
         ops.scaledAddBackward(dres, input, mix0, dres, false, mix0Grad);
-        if (skipWeight != null) {
-            ops.scaledAddBackward(dres, skip, skipWeight, dSkip, true, skipWeightGrad);
+        if (skipIndex >= 0) {
+            ops.scaledAddBackward(dres, skipOut, skip.value().narrow(skipIndex, 1), dSkip, true,
+                    skip.grad().narrow(skipIndex, 1));
         }
     }
 
@@ -92,8 +88,6 @@ final class GolfBlock implements AutoCloseable {
         xMixed.close();
         xAttn.close();
         xOut.close();
-        if (xSkip != null) {
-            xSkip.close();
-        }
+        xSkip.close();
     }
 }

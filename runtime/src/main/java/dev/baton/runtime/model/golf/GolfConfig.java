@@ -18,9 +18,11 @@ import dev.baton.runtime.model.GptConfig;
  * @param qkGainInit      initial per-head query gain after the QK norm (1.5)
  * @param embedInitStd    standard deviation of the tied embedding's normal initialisation (0.005)
  * @param rmsEps          rms_norm epsilon: float32 machine epsilon, {@code F.rms_norm}'s default for fp32
+ * @param arch            the record's switches (seed 001), all off for the baseline
  */
 public record GolfConfig(int vocabSize, int numLayers, int modelDim, int numHeads, int numKvHeads, int mlpMult,
-                         double ropeBase, double logitSoftcap, double qkGainInit, double embedInitStd, float rmsEps) {
+                         double ropeBase, double logitSoftcap, double qkGainInit, double embedInitStd, float rmsEps,
+                         GolfArchitecture arch) {
 
     public GolfConfig {
         if (vocabSize <= 0 || numLayers <= 0 || modelDim <= 0 || numHeads <= 0 || numKvHeads <= 0 || mlpMult <= 0) {
@@ -40,6 +42,10 @@ public record GolfConfig(int vocabSize, int numLayers, int modelDim, int numHead
             throw new IllegalArgumentException("logit softcap and rope base must be positive, the embedding std "
                     + "not negative: " + this);
         }
+        if (arch == null) {
+            throw new IllegalArgumentException("golf model needs an architecture (GolfArchitecture.baseline())");
+        }
+        arch.validate(numLayers, modelDim / numHeads);
     }
 
     /** The baseline: vocabulary 1024, 9 blocks of width 512, 8 heads over 4 KV heads, MLP 2x. */
@@ -50,7 +56,38 @@ public record GolfConfig(int vocabSize, int numLayers, int modelDim, int numHead
     /** The baseline's constants (RoPE 1e4, softcap 30, q gain 1.5, embedding std 0.005) with other sizes. */
     public static GolfConfig of(int vocabSize, int numLayers, int modelDim, int numHeads, int numKvHeads, int mlpMult) {
         return new GolfConfig(vocabSize, numLayers, modelDim, numHeads, numKvHeads, mlpMult, 10000.0, 30.0, 1.5, 0.005,
-                GptConfig.FP32_EPS);
+                GptConfig.FP32_EPS, GolfArchitecture.baseline());
+    }
+
+    /** This configuration with the record's switches {@code a}. */
+    public GolfConfig withArch(GolfArchitecture a) {
+        return new GolfConfig(vocabSize, numLayers, modelDim, numHeads, numKvHeads, mlpMult, ropeBase, logitSoftcap,
+                qkGainInit, embedInitStd, rmsEps, a);
+    }
+
+    /** This configuration with another rotary base (NTK rescaling for evaluation beyond the training length). */
+    public GolfConfig withRopeBase(double base) {
+        return new GolfConfig(vocabSize, numLayers, modelDim, numHeads, numKvHeads, mlpMult, base, logitSoftcap,
+                qkGainInit, embedInitStd, rmsEps, arch);
+    }
+
+    /**
+     * The configuration for evaluating at {@code evalLen} tokens a model trained at {@code trainLen}:
+     * beyond the training length the records rescale the rotary base NTK-style,
+     * {@code base · (evalLen / trainLen)^(rd / (rd − 2))} with rd the rotating channels; otherwise
+     * this configuration.
+     */
+    public GolfConfig forEvalLength(int trainLen, int evalLen) {
+        int rd = ropeDims();
+        if (evalLen <= trainLen || rd <= 2) {
+            return this;
+        }
+        return withRopeBase(ropeBase * Math.pow((double) evalLen / trainLen, (double) rd / (rd - 2)));
+    }
+
+    /** Channels of each head that rotate: {@code arch.ropeDims}, or the whole head. */
+    public int ropeDims() {
+        return arch.ropeDims() > 0 ? arch.ropeDims() : headDim();
     }
 
     public int headDim() {
@@ -75,8 +112,12 @@ public record GolfConfig(int vocabSize, int numLayers, int modelDim, int numHead
         return numLayers - encoderLayers();
     }
 
-    /** Rows of {@code skip_weights}: min(encoder, decoder) layers. */
+    /**
+     * Rows of {@code skip_weights}: min(encoder, decoder) layers, counted over the looped layer order
+     * when depth recurrence is on (the record sizes them for looping, so the switch adds nothing).
+     */
     public int skipWeights() {
-        return Math.min(encoderLayers(), decoderLayers());
+        int virtual = numLayers + arch.loops() * arch.segment();
+        return Math.min(virtual / 2, virtual - virtual / 2);
     }
 }

@@ -43,10 +43,12 @@ public final class GolfGpt implements AutoCloseable {
     private final GolfEmbedding embedding;
     private final GolfBlock[] blocks;
     private final GolfHead head;
-    private final int[] skipSources;
-    /** Per encoder block: the gradient its output receives through the skip. */
+    private final GolfLayerPlan plan;
+    /** Per encoder position: the gradient its output receives through the skip. */
     private final Tensor[] skipGrad;
     private final Tensor[] outputs;
+    /** Depth recurrence: whether the looped order runs (on from the start when configured: evaluation runs looped). */
+    private boolean looping;
     private final Tensor ids;
     private final Tensor targets;
     private final Tensor cuSeqlens;
@@ -72,25 +74,25 @@ public final class GolfGpt implements AutoCloseable {
         this.seqLen = seqLen;
         this.maxTokens = maxTokens;
         this.ws = new GolfWorkspace(ops, config, maxTokens);
-        this.rope = new GolfRope(ops, config.headDim(), config.ropeBase(), seqLen, maxTokens);
+        this.rope = new GolfRope(ops, config.ropeDims(), config.ropeBase(), seqLen, maxTokens);
         this.embedding = new GolfEmbedding(ops, config, params, ws, maxTokens);
-        int layers = config.numLayers();
-        int enc = config.encoderLayers();
-        this.blocks = new GolfBlock[layers];
-        this.skipSources = new int[layers];
-        this.skipGrad = new Tensor[layers];
-        for (int i = 0; i < layers; i++) {
-            int j = i - enc;
-            // decoder block j pops the skips pushed by the encoder, last pushed first
-            boolean takesSkip = j >= 0 && j < config.skipWeights();
-            skipSources[i] = takesSkip ? enc - 1 - j : -1;
-            blocks[i] = new GolfBlock(ops, config, params, ws, rope, i, takesSkip ? j : -1, maxTokens);
-            if (takesSkip) {
-                skipGrad[enc - 1 - j] = GolfWorkspace.activations(ops, maxTokens, config.modelDim());
+        this.plan = new GolfLayerPlan(config);
+        int[] instanceLayers = plan.instanceLayers();
+        this.blocks = new GolfBlock[instanceLayers.length];
+        for (int i = 0; i < blocks.length; i++) {
+            blocks[i] = new GolfBlock(ops, config, params, ws, rope, instanceLayers[i], maxTokens);
+        }
+        this.looping = config.arch().recurrent();
+        this.skipGrad = new Tensor[plan.maxPositions()];
+        for (boolean loop : new boolean[] {false, true}) {
+            for (GolfLayerPlan.Position p : plan.positions(loop)) {
+                if (p.skipSource() >= 0 && skipGrad[p.skipSource()] == null) {
+                    skipGrad[p.skipSource()] = GolfWorkspace.activations(ops, maxTokens, config.modelDim());
+                }
             }
         }
         this.head = new GolfHead(ops, config, params, ws, maxTokens);
-        this.outputs = new Tensor[layers];
+        this.outputs = new Tensor[plan.maxPositions()];
         this.ids = ops.allocate(Shape.of(maxTokens), DType.I32);
         this.targets = ops.allocate(Shape.of(maxTokens), DType.I32);
         this.cuSeqlens = ops.allocate(Shape.of((maxTokens + seqLen - 1) / seqLen + 1), DType.I32);
@@ -117,6 +119,28 @@ public final class GolfGpt implements AutoCloseable {
 
     public int maxTokens() {
         return maxTokens;
+    }
+
+    /**
+     * Depth recurrence on or off: the looped or the plain layer order from the next forward on. Both
+     * orders run over block instances built once, so the switch allocates nothing and keeps every
+     * parameter; without a configured recurrence only {@code false} is a no-op and {@code true} fails.
+     */
+    public void setLooping(boolean on) {
+        if (on && !config.arch().recurrent()) {
+            throw new IllegalStateException("this golf model has no depth recurrence configured");
+        }
+        backwardReady = false;
+        looping = on;
+    }
+
+    public boolean looping() {
+        return looping;
+    }
+
+    /** The physical layer of each position of the order that runs now (for logs and tests). */
+    public int[] layerOrder() {
+        return plan.positions(looping).stream().mapToInt(GolfLayerPlan.Position::layer).toArray();
     }
 
     /**
@@ -180,13 +204,16 @@ public final class GolfGpt implements AutoCloseable {
         head.backward(step, lossScale, dres);
         ops.fill(dx0, 0f);
         Tensor x0 = embedding.forwardOutput(step);
-        for (int i = blocks.length - 1; i >= 0; i--) {
-            if (skipGrad[i] != null) {
+        java.util.List<GolfLayerPlan.Position> order = plan.positions(looping);
+        boolean[] pushed = skipTargets(order);
+        for (int i = order.size() - 1; i >= 0; i--) {
+            GolfLayerPlan.Position p = order.get(i);
+            if (pushed[i]) {
                 ops.axpby(dres, 1f, dres, 1f, step.rows(skipGrad[i]));
             }
-            int src = skipSources[i];
-            blocks[i].backward(step, x0, dres, dx0, src >= 0 ? outputs[src] : null,
-                    src >= 0 ? step.rows(skipGrad[src]) : null);
+            int src = p.skipSource();
+            blocks[p.instance()].backward(step, x0, dres, dx0, src >= 0 ? outputs[src] : null,
+                    src >= 0 ? step.rows(skipGrad[src]) : null, p.skipIndex());
         }
         // block 0's input is x0 itself
         ops.axpby(dx0, 1f, dx0, 1f, dres);
@@ -196,12 +223,25 @@ public final class GolfGpt implements AutoCloseable {
     private Tensor run() {
         Tensor x0 = embedding.forward(step);
         Tensor x = x0;
-        for (int i = 0; i < blocks.length; i++) {
-            int src = skipSources[i];
-            outputs[i] = blocks[i].forward(step, x, x0, src >= 0 ? outputs[src] : null);
+        java.util.List<GolfLayerPlan.Position> order = plan.positions(looping);
+        for (int i = 0; i < order.size(); i++) {
+            GolfLayerPlan.Position p = order.get(i);
+            int src = p.skipSource();
+            outputs[i] = blocks[p.instance()].forward(step, x, x0, src >= 0 ? outputs[src] : null, p.skipIndex());
             x = outputs[i];
         }
         return x;
+    }
+
+    /** Which positions of {@code order} feed a skip (their skip gradient is zeroed and added in backward). */
+    private static boolean[] skipTargets(java.util.List<GolfLayerPlan.Position> order) {
+        boolean[] pushed = new boolean[order.size()];
+        for (GolfLayerPlan.Position p : order) {
+            if (p.skipSource() >= 0) {
+                pushed[p.skipSource()] = true;
+            }
+        }
+        return pushed;
     }
 
     private void prepare(int[] inputs, int[] targetIds, boolean training) {

@@ -24,6 +24,8 @@ final class GolfMlp implements AutoCloseable {
     private final Tensor rstd;
     private final Tensor pre;
     private final Tensor m;
+    /** Layerwise norm scale 1/√(layer+1) of the records, or 1. */
+    private final float lnScale;
 
     GolfMlp(Ops ops, GolfConfig config, ParamSet params, GolfWorkspace ws, int layer, int maxTokens) {
         this.ops = ops;
@@ -42,6 +44,7 @@ final class GolfMlp implements AutoCloseable {
         rstd = GolfWorkspace.statistics(ops, maxTokens, 1);
         pre = GolfWorkspace.activations(ops, maxTokens, config.mlpHidden());
         m = GolfWorkspace.activations(ops, maxTokens, config.modelDim());
+        lnScale = config.arch().lnScale() ? (float) (1.0 / Math.sqrt(layer + 1)) : 1f;
     }
 
     /** {@code xOut = xIn + mlp_scale ⊙ MLP(norm(xIn))}. */
@@ -51,8 +54,11 @@ final class GolfMlp implements AutoCloseable {
         Tensor a = step.rows(ws.act);
         Tensor mT = step.rows(m);
         ops.rmsNormForward(xIn, xnT, step.rows(rstd), config.rmsEps());
+        if (lnScale != 1f) {
+            ops.axpby(xnT, lnScale, xnT, 0f, null);
+        }
         ops.matmul(xnT, false, wFc, true, h, 1f, 0f);
-        ops.relu2Forward(h, a);
+        activation(h, a);
         ops.matmul(a, false, wProj, true, mT, 1f, 0f);
         ops.scaledAdd(xOut, xIn, mT, scale);
     }
@@ -66,13 +72,28 @@ final class GolfMlp implements AutoCloseable {
         Tensor dm = step.rows(ws.dOut);
         Tensor dxn = step.rows(ws.dxn);
         ops.scaledAddBackward(dres, step.rows(m), scale, dm, false, scaleGrad);
-        ops.relu2Forward(h, a);
+        activation(h, a);
         ops.matmul(dm, true, a, false, gProj, 1f, 1f);
         ops.matmul(dm, false, wProj, false, da, 1f, 0f);
-        ops.relu2Backward(h, da, da);
+        if (ws.leakyRelu2 != null) {
+            ws.leakyRelu2.backward(h, da, da);
+        } else {
+            ops.relu2Backward(h, da, da);
+        }
         ops.matmul(da, true, xnT, false, gFc, 1f, 1f);
         ops.matmul(da, false, wFc, false, dxn, 1f, 0f);
+        if (lnScale != 1f) {
+            ops.axpby(dxn, lnScale, dxn, 0f, null);
+        }
         ops.rmsNormBackward(xIn, step.rows(rstd), dxn, dres, true);
+    }
+
+    private void activation(Tensor h, Tensor a) {
+        if (ws.leakyRelu2 != null) {
+            ws.leakyRelu2.forward(h, a);
+        } else {
+            ops.relu2Forward(h, a);
+        }
     }
 
     @Override

@@ -29,6 +29,8 @@ final class GolfWorkspace implements AutoCloseable {
     final Tensor delta;
     final Tensor act;
     final Tensor dact;
+    /** The record's LeakyReLU² MLP activation with its scratch, or null for the baseline's relu². */
+    final LeakyReluSquared leakyRelu2;
 
     GolfWorkspace(Ops ops, GolfConfig c, int maxTokens) {
         int d = c.modelDim();
@@ -50,6 +52,8 @@ final class GolfWorkspace implements AutoCloseable {
         delta = statistics(ops, maxTokens, c.numHeads());
         act = activations(ops, maxTokens, c.mlpHidden());
         dact = activations(ops, maxTokens, c.mlpHidden());
+        leakyRelu2 = c.arch().leakySlope() > 0 ? new LeakyReluSquared(ops, c.arch().leakySlope(), maxTokens,
+                c.mlpHidden()) : null;
     }
 
     /** Activation rows in the backend's activation type. */
@@ -67,6 +71,9 @@ final class GolfWorkspace implements AutoCloseable {
         for (Tensor t : new Tensor[] {dres, dx0, dxn, scratch, scratchKv, kRep, vRep, dOut, dy, dq, dkRep, dvRep, dk, dv,
                 delta, act, dact}) {
             t.close();
+        }
+        if (leakyRelu2 != null) {
+            leakyRelu2.close();
         }
     }
 }

@@ -1,0 +1,86 @@
+package dev.baton.runtime.model.golf;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The order in which the golf model runs its blocks, and the U-net pairing over that order: the
+ * baseline's plain order, or the record's looped one (depth recurrence) where layers
+ * {@code loopStart..loopEnd} run {@code loops + 1} times with shared weights, e.g. 11 layers looping
+ * 3..5 twice more give {@code [0,1,2, 3,4,5, 3,4,5, 3,4,5, 6..10]}. In either order the first half
+ * of the positions push their output for a skip and decoder position j pops it into
+ * {@code skip_weights[j]}, last pushed first, for j below min(encoder, decoder).
+ *
+ * <p>Each position runs a block instance (its own activation buffers, the weights of its physical
+ * layer). The looped order uses one instance per position; the plain order reuses the instance of
+ * each layer's first occurrence, so switching orders allocates nothing.
+ */
+final class GolfLayerPlan {
+    /** One position of the order: which block instance runs, for which layer, and its skip. */
+    record Position(int instance, int layer, int skipIndex, int skipSource) {
+    }
+
+    private final List<Position> plain;
+    private final List<Position> looped;
+    private final int[] instanceLayers;
+
+    GolfLayerPlan(GolfConfig config) {
+        GolfArchitecture a = config.arch();
+        int layers = config.numLayers();
+        List<Integer> loopedLayers = new ArrayList<>();
+        for (int i = 0; i < layers; i++) {
+            loopedLayers.add(i);
+            if (a.recurrent() && i == a.loopEnd()) {
+                for (int pass = 0; pass < a.loops(); pass++) {
+                    for (int j = a.loopStart(); j <= a.loopEnd(); j++) {
+                        loopedLayers.add(j);
+                    }
+                }
+            }
+        }
+        instanceLayers = loopedLayers.stream().mapToInt(Integer::intValue).toArray();
+        int[] firstInstance = new int[layers];
+        for (int pos = instanceLayers.length - 1; pos >= 0; pos--) {
+            firstInstance[instanceLayers[pos]] = pos;
+        }
+        int[] plainInstances = new int[layers];
+        for (int i = 0; i < layers; i++) {
+            plainInstances[i] = firstInstance[i];
+        }
+        int[] loopedInstances = new int[instanceLayers.length];
+        for (int pos = 0; pos < loopedInstances.length; pos++) {
+            loopedInstances[pos] = pos;
+        }
+        this.plain = order(plainInstances);
+        this.looped = a.recurrent() ? order(loopedInstances) : plain;
+    }
+
+    private List<Position> order(int[] instances) {
+        int n = instances.length;
+        int enc = n / 2;
+        int skips = Math.min(enc, n - enc);
+        List<Position> out = new ArrayList<>(n);
+        for (int pos = 0; pos < n; pos++) {
+            int j = pos - enc;
+            boolean takes = j >= 0 && j < skips;
+            out.add(new Position(instances[pos], instanceLayers[instances[pos]], takes ? j : -1,
+                    takes ? enc - 1 - j : -1));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The positions to run: the looped order when looping is on (and configured), else the plain one. */
+    List<Position> positions(boolean looping) {
+        return looping ? looped : plain;
+    }
+
+    /** Block instances to build, each running the physical layer this gives. */
+    int[] instanceLayers() {
+        return instanceLayers.clone();
+    }
+
+    /** The longest order's length: skip and output slots to allocate. */
+    int maxPositions() {
+        return looped.size();
+    }
+}
