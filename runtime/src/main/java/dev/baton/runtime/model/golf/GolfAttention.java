@@ -125,6 +125,18 @@ final class GolfAttention implements AutoCloseable {
 
     /** {@code xOut = xIn + attn_scale ⊙ Attn(norm(xIn))}. */
     void forward(GolfStep step, Tensor xIn, Tensor xOut) {
+        forward(step, xIn, xOut, xIn);
+    }
+
+    /**
+     * The branch alone, {@code out = attn_scale ⊙ Attn(norm(xIn))}, for the dual-lane parallel residuals. {@link #backward} on a
+     * buffer holding the branch's output gradient g leaves g plus the gradient of {@code xIn} there.
+     */
+    void forwardBranch(GolfStep step, Tensor xIn, Tensor out) {
+        forward(step, xIn, out, null);
+    }
+
+    private void forward(GolfStep step, Tensor xIn, Tensor xOut, Tensor base) {
         int t = step.tokens;
         int h = config.numHeads();
         int hk = config.numKvHeads();
@@ -160,7 +172,7 @@ final class GolfAttention implements AutoCloseable {
                 window(step), softmaxScale, yT.view(heads(t, h)), step.rows(lse));
         Tensor oT = step.rows(o);
         ops.matmul(yT, false, wo, true, oT, 1f, 0f);
-        ops.scaledAdd(xOut, xIn, oT, scale);
+        ops.scaledAdd(xOut, base, oT, scale);
     }
 
     /** Every query head's K or V rows: (T, H_kv·hd) gathered into (T, H·hd). */

@@ -42,6 +42,12 @@ public final class GolfGpt implements AutoCloseable {
     private final GolfRope rope;
     private final GolfEmbedding embedding;
     private final GolfBlock[] blocks;
+    /** Dual-lane parallel blocks by instance (null where the instance is a plain block). */
+    private final DualLaneBlock[] dualLanes;
+    /** The lanes' mean after the last dual-lane block, and the lanes' gradients; null without lanes. */
+    private final Tensor merged;
+    private final Tensor laneGradA;
+    private final Tensor laneGradM;
     private final GolfHead head;
     private final GolfLayerPlan plan;
     /** Per encoder position: the gradient its output receives through the skip. */
@@ -79,9 +85,18 @@ public final class GolfGpt implements AutoCloseable {
         this.plan = new GolfLayerPlan(config);
         int[] instanceLayers = plan.instanceLayers();
         this.blocks = new GolfBlock[instanceLayers.length];
+        this.dualLanes = new DualLaneBlock[instanceLayers.length];
         for (int i = 0; i < blocks.length; i++) {
-            blocks[i] = new GolfBlock(ops, config, params, ws, rope, instanceLayers[i], maxTokens);
+            if (plan.parallel(i)) {
+                dualLanes[i] = new DualLaneBlock(ops, config, params, ws, rope, instanceLayers[i], maxTokens);
+            } else {
+                blocks[i] = new GolfBlock(ops, config, params, ws, rope, instanceLayers[i], maxTokens);
+            }
         }
+        boolean lanes = config.arch().parallelStart() > 0;
+        this.merged = lanes ? GolfWorkspace.activations(ops, maxTokens, config.modelDim()) : null;
+        this.laneGradA = lanes ? GolfWorkspace.activations(ops, maxTokens, config.modelDim()) : null;
+        this.laneGradM = lanes ? GolfWorkspace.activations(ops, maxTokens, config.modelDim()) : null;
         this.looping = config.arch().recurrent();
         this.skipGrad = new Tensor[plan.maxPositions()];
         for (boolean loop : new boolean[] {false, true}) {
@@ -206,14 +221,32 @@ public final class GolfGpt implements AutoCloseable {
         Tensor x0 = embedding.forwardOutput(step);
         java.util.List<GolfLayerPlan.Position> order = plan.positions(looping);
         boolean[] pushed = skipTargets(order);
+        Tensor da = null;
+        Tensor dm = null;
+        if (order.get(order.size() - 1).parallel()) {
+            // x = (a + m) / 2 after the last dual-lane block
+            da = step.rows(laneGradA);
+            dm = step.rows(laneGradM);
+            ops.axpby(da, 0.5f, dres, 0f, null);
+            ops.axpby(dm, 0.5f, dres, 0f, null);
+        }
         for (int i = order.size() - 1; i >= 0; i--) {
             GolfLayerPlan.Position p = order.get(i);
             if (pushed[i]) {
                 ops.axpby(dres, 1f, dres, 1f, step.rows(skipGrad[i]));
             }
             int src = p.skipSource();
-            blocks[p.instance()].backward(step, x0, dres, dx0, src >= 0 ? outputs[src] : null,
-                    src >= 0 ? step.rows(skipGrad[src]) : null, p.skipIndex());
+            Tensor skipOut = src >= 0 ? outputs[src] : null;
+            Tensor dSkip = src >= 0 ? step.rows(skipGrad[src]) : null;
+            if (p.parallel()) {
+                dualLanes[p.instance()].backward(step, x0, da, dm, dx0, skipOut, dSkip, p.skipIndex());
+                if (i == 0 || !order.get(i - 1).parallel()) {
+                    // both lanes started as this stream
+                    ops.axpby(dres, 1f, da, 1f, dm);
+                }
+            } else {
+                blocks[p.instance()].backward(step, x0, dres, dx0, skipOut, dSkip, p.skipIndex());
+            }
         }
         // block 0's input is x0 itself
         ops.axpby(dx0, 1f, dx0, 1f, dres);
@@ -224,11 +257,26 @@ public final class GolfGpt implements AutoCloseable {
         Tensor x0 = embedding.forward(step);
         Tensor x = x0;
         java.util.List<GolfLayerPlan.Position> order = plan.positions(looping);
+        Tensor a = null;
+        Tensor m = null;
         for (int i = 0; i < order.size(); i++) {
             GolfLayerPlan.Position p = order.get(i);
             int src = p.skipSource();
-            outputs[i] = blocks[p.instance()].forward(step, x, x0, src >= 0 ? outputs[src] : null, p.skipIndex());
-            x = outputs[i];
+            Tensor skipOut = src >= 0 ? outputs[src] : null;
+            if (p.parallel()) {
+                Tensor[] lanes = dualLanes[p.instance()].forward(step, a == null ? x : a, m == null ? x : m, x0, skipOut,
+                        p.skipIndex());
+                a = lanes[0];
+                m = lanes[1];
+                outputs[i] = null;
+            } else {
+                outputs[i] = blocks[p.instance()].forward(step, x, x0, skipOut, p.skipIndex());
+                x = outputs[i];
+            }
+        }
+        if (a != null) {
+            x = step.rows(merged);
+            ops.axpby(x, 0.5f, a, 0.5f, m);
         }
         return x;
     }
@@ -275,7 +323,19 @@ public final class GolfGpt implements AutoCloseable {
     public void close() {
         embedding.close();
         for (GolfBlock b : blocks) {
-            b.close();
+            if (b != null) {
+                b.close();
+            }
+        }
+        for (DualLaneBlock b : dualLanes) {
+            if (b != null) {
+                b.close();
+            }
+        }
+        for (Tensor t : new Tensor[] {merged, laneGradA, laneGradM}) {
+            if (t != null) {
+                t.close();
+            }
         }
         head.close();
         rope.close();

@@ -16,16 +16,21 @@ import java.util.List;
  * each layer's first occurrence, so switching orders allocates nothing.
  */
 final class GolfLayerPlan {
-    /** One position of the order: which block instance runs, for which layer, and its skip. */
-    record Position(int instance, int layer, int skipIndex, int skipSource) {
+    /**
+     * One position of the order: which block instance runs, for which layer, its skip, and whether it
+     * is a dual-lane parallel block.
+     */
+    record Position(int instance, int layer, int skipIndex, int skipSource, boolean parallel) {
     }
 
     private final List<Position> plain;
     private final List<Position> looped;
     private final int[] instanceLayers;
+    private final int parallelStart;
 
     GolfLayerPlan(GolfConfig config) {
         GolfArchitecture a = config.arch();
+        this.parallelStart = a.parallelStart();
         int layers = config.numLayers();
         List<Integer> loopedLayers = new ArrayList<>();
         for (int i = 0; i < layers; i++) {
@@ -63,8 +68,16 @@ final class GolfLayerPlan {
         for (int pos = 0; pos < n; pos++) {
             int j = pos - enc;
             boolean takes = j >= 0 && j < skips;
-            out.add(new Position(instances[pos], instanceLayers[instances[pos]], takes ? j : -1,
-                    takes ? enc - 1 - j : -1));
+            int layer = instanceLayers[instances[pos]];
+            boolean parallel = parallelStart > 0 && layer >= parallelStart;
+            // the lanes merge only at the end and never feed a skip: a suffix of decoder positions
+            if (parallel && pos < enc || pos > 0 && out.get(pos - 1).parallel() && !parallel) {
+                throw new IllegalArgumentException("dual-lane parallel residuals from layer " + parallelStart
+                        + " must cover the last positions of the decoder; the layer order " + java.util.Arrays.toString(
+                        java.util.Arrays.stream(instances).map(i -> instanceLayers[i]).toArray()) + " has an encoder or "
+                        + "an earlier position among them (raise the parallel start layer)");
+            }
+            out.add(new Position(instances[pos], layer, takes ? j : -1, takes ? enc - 1 - j : -1, parallel));
         }
         return List.copyOf(out);
     }
@@ -77,6 +90,11 @@ final class GolfLayerPlan {
     /** Block instances to build, each running the physical layer this gives. */
     int[] instanceLayers() {
         return instanceLayers.clone();
+    }
+
+    /** Whether instance {@code i} runs a dual-lane parallel block. */
+    boolean parallel(int instance) {
+        return parallelStart > 0 && instanceLayers[instance] >= parallelStart;
     }
 
     /** The longest order's length: skip and output slots to allocate. */

@@ -49,6 +49,18 @@ final class GolfMlp implements AutoCloseable {
 
     /** {@code xOut = xIn + mlp_scale ⊙ MLP(norm(xIn))}. */
     void forward(GolfStep step, Tensor xIn, Tensor xOut) {
+        forward(step, xIn, xOut, xIn);
+    }
+
+    /**
+     * The branch alone, {@code out = mlp_scale ⊙ MLP(norm(xIn))}, for the dual-lane parallel residuals. {@link #backward} on a
+     * buffer holding the branch's output gradient g leaves g plus the gradient of {@code xIn} there.
+     */
+    void forwardBranch(GolfStep step, Tensor xIn, Tensor out) {
+        forward(step, xIn, out, null);
+    }
+
+    private void forward(GolfStep step, Tensor xIn, Tensor xOut, Tensor base) {
         Tensor xnT = step.rows(xn);
         Tensor h = step.rows(pre);
         Tensor a = step.rows(ws.act);
@@ -60,7 +72,7 @@ final class GolfMlp implements AutoCloseable {
         ops.matmul(xnT, false, wFc, true, h, 1f, 0f);
         activation(h, a);
         ops.matmul(a, false, wProj, true, mT, 1f, 0f);
-        ops.scaledAdd(xOut, xIn, mT, scale);
+        ops.scaledAdd(xOut, base, mT, scale);
     }
 
     /** On entry {@code dres} is the gradient of the output; on return, of the input. */

@@ -23,6 +23,10 @@ import java.util.Map;
 public final class GolfParams {
     public static final String TOK_EMB = "tok_emb.weight";
     public static final String SKIP_WEIGHTS = "skip_weights";
+    /** The second lane's U-net skip weights of dual-lane parallel residuals (seed 001), like skip_weights. */
+    public static final String LANE_SKIP_WEIGHTS = "lane_skip_weights";
+    /** Per dual-lane block: (attn_to_attn, attn_to_mlp, mlp_to_attn, mlp_to_mlp), initialised to 1. */
+    public static final String LANE_MIX = "lane_mix";
     /** The baseline's {@code CONTROL_TENSOR_NAME_PATTERNS}: such tensors go to the scalar Adam. */
     public static final List<String> CONTROL_PATTERNS = List.of("attn_scale", "attn_scales", "mlp_scale",
             "mlp_scales", "resid_mix", "resid_mixes", "q_gain", "skip_weight", "skip_weights");
@@ -51,6 +55,10 @@ public final class GolfParams {
         int d = c.modelDim();
         Map<String, Shape> s = new LinkedHashMap<>();
         s.put(SKIP_WEIGHTS, Shape.of(c.skipWeights(), d));
+        boolean lanes = c.arch().parallelStart() > 0;
+        if (lanes) {
+            s.put(LANE_SKIP_WEIGHTS, Shape.of(c.skipWeights(), d));
+        }
         s.put(TOK_EMB, Shape.of(c.vocabSize(), d));
         for (int i = 0; i < c.numLayers(); i++) {
             s.put(block(i, ATTN_SCALE), Shape.of(d));
@@ -63,6 +71,9 @@ public final class GolfParams {
             s.put(block(i, ATTN_PROJ), Shape.of(d, d));
             s.put(block(i, MLP_FC), Shape.of(c.mlpHidden(), d));
             s.put(block(i, MLP_PROJ), Shape.of(d, c.mlpHidden()));
+            if (lanes && i >= c.arch().parallelStart()) {
+                s.put(block(i, LANE_MIX), Shape.of(4));
+            }
         }
         return s;
     }
@@ -103,6 +114,11 @@ public final class GolfParams {
         init.fillNormal(TOK_EMB, emb, c.embedInitStd());
         ops.write(set.get(TOK_EMB).value(), emb);
         ops.fill(set.get(SKIP_WEIGHTS).value(), 1f);
+        for (Param p : set.all()) {
+            if (p.name().equals(LANE_SKIP_WEIGHTS) || p.name().endsWith("." + LANE_MIX)) {
+                ops.fill(p.value(), 1f);
+            }
+        }
         for (int i = 0; i < c.numLayers(); i++) {
             for (String leaf : List.of(C_Q, C_K, C_V, MLP_FC)) {
                 Param p = set.get(block(i, leaf));

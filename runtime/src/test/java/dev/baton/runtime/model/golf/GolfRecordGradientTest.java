@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * dual-lane parallel residuals from layer 3; checked in the plain and in the looped order.
  */
 class GolfRecordGradientTest {
-    static final GolfArchitecture ARCH = new GolfArchitecture(0.5, 4, true, 1, 2, 1, 0);
+    static final GolfArchitecture ARCH = new GolfArchitecture(0.5, 4, true, 1, 2, 1, 3);
     static final GolfConfig CONFIG = GolfConfig.of(64, 5, 16, 2, 1, 2).withArch(ARCH);
     private static final CpuOps OPS = new CpuOps(2);
     private static final int SEQ = 8;
