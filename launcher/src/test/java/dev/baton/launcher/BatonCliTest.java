@@ -95,7 +95,7 @@ class BatonCliTest {
         assertOneLineError(baton("train", "--set", "baton.model.num-layer=3"), 2,
                 "baton train: unknown key 'baton.model.num-layer'", "did you mean 'baton.model.num-layers'?");
         assertOneLineError(baton("info", "--config", "--profile", "nope"), 2,
-                "unknown profile 'nope'; valid profiles: tiny-cpu, speedrun-8xh100, speedrun-1gpu, cluster, golf-baseline, golf-tiny");
+                "unknown profile 'nope'; valid profiles: tiny-cpu, speedrun-8xh100, speedrun-1gpu, cluster, golf-baseline, golf-tiny, golf-record, golf-record-tiny");
         assertOneLineError(baton("train", "--config", "/nonexistent/baton.conf"), 2,
                 "config file not found: /nonexistent/baton.conf");
         assertOneLineError(baton("info", "--config", "--set", "baton.run.seed=many"), 2,
@@ -134,7 +134,7 @@ class BatonCliTest {
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().startsWith("baton "), run.out());
         assertTrue(run.out().contains("\ncores: " + Runtime.getRuntime().availableProcessors() + "\n"), run.out());
-        assertTrue(run.out().contains("profiles: tiny-cpu (default), speedrun-8xh100, speedrun-1gpu, cluster, golf-baseline, golf-tiny"), run.out());
+        assertTrue(run.out().contains("profiles: tiny-cpu (default), speedrun-8xh100, speedrun-1gpu, cluster, golf-baseline, golf-tiny, golf-record, golf-record-tiny"), run.out());
         assertTrue(run.out().contains("profile tiny-cpu: 11 layers, dim 64"), run.out());
         assertTrue(run.out().contains("CUDA backend: see `baton info --devices`"), run.out());
 

@@ -40,8 +40,8 @@ public final class GolfEvalRun {
         }
         GolfSettings golf = GolfSettings.of(config.settings());
         int useStride = stride != null ? stride : golf.evalStride();
-        if (useStride < 0 || useStride > golf.seqLen()) {
-            throw new BatonConfigException("--stride " + useStride + " must be in [0, " + golf.seqLen()
+        if (useStride < 0 || useStride > golf.evalSeqLen()) {
+            throw new BatonConfigException("--stride " + useStride + " must be in [0, " + golf.evalSeqLen()
                     + "] (0 = non-overlapping sequences)");
         }
         GolfData data = GolfData.resolve(config.settings(), golf);
@@ -61,11 +61,11 @@ public final class GolfEvalRun {
         out.println(String.format(Locale.ROOT, "golf model %d x %d (%,d params) from %s", golf.model().numLayers(),
                 golf.model().modelDim(), GolfParams.count(golf.model()), source));
         out.println(String.format(Locale.ROOT, "validation: %,d tokens of %s, %s", stream.length,
-                data.shards().description(), useStride == 0 ? "non-overlapping sequences of " + golf.seqLen()
-                        : "sliding windows of " + golf.seqLen() + ", stride " + useStride));
+                data.shards().description(), useStride == 0 ? "non-overlapping sequences of " + golf.evalSeqLen()
+                        : "sliding windows of " + golf.evalSeqLen() + ", stride " + useStride));
         out.flush();
         try (CpuOps ops = new CpuOps(golf.threads()); ParamSet params = GolfParams.allocate(ops, golf.model());
-             GolfGpt gpt = new GolfGpt(ops, golf.model(), params, golf.seqLen(), golf.evalForwardTokens())) {
+             GolfGpt gpt = new GolfGpt(ops, golf.evalModel(), params, golf.evalSeqLen(), golf.evalForwardTokens())) {
             GolfWeights.load(state, params, ops);
             BitsPerByte r = GolfScoring.score(ops, gpt, data.bytes(), stream, useStride, "eval");
             String prefix = artifact != null ? "final_roundtrip " : "";
@@ -82,6 +82,6 @@ public final class GolfEvalRun {
         }
         return new GolfSettings(g.model(), g.optimizer(), g.schedule(), g.seqLen(), g.tokensPerStep(), g.accumSteps(),
                 g.logEvery(), g.evalTokensPerBatch(), g.evalEvery(), g.evalStride(), maxTokens, g.emaDecay(), g.codec(),
-                g.seed(), g.workDir(), g.checkpointDir(), g.threads());
+                g.seed(), g.workDir(), g.checkpointDir(), g.threads(), g.evalSeqLen(), g.evalModel(), g.recurrenceAt());
     }
 }

@@ -7,6 +7,8 @@ import dev.baton.runtime.model.GptConfig;
 import dev.baton.runtime.model.golf.GolfArchitecture;
 import dev.baton.runtime.model.golf.GolfConfig;
 import dev.baton.runtime.optim.MuonAndAdamConfig;
+import dev.baton.runtime.schedule.FractionWarmdown;
+import dev.baton.runtime.schedule.GolfLrSchedule;
 import dev.baton.runtime.schedule.WallClockWarmdown;
 
 import java.nio.file.Path;
@@ -20,11 +22,15 @@ import java.nio.file.Path;
  * @param evalStride    sliding-window stride, 0 = non-overlapping sequences
  * @param evalMaxTokens validation prefix evaluated, 0 = all
  * @param threads       compute threads of the CPU backend
+ * @param evalSeqLen    evaluation sequence length ({@code eval.seq-len}, or seqLen)
+ * @param evalModel     the model as evaluation builds it (NTK-rescaled rotary base beyond seqLen)
+ * @param recurrenceAt  training progress at which depth recurrence switches on
  */
-public record GolfSettings(GolfConfig model, MuonAndAdamConfig optimizer, WallClockWarmdown schedule, int seqLen,
+public record GolfSettings(GolfConfig model, MuonAndAdamConfig optimizer, GolfLrSchedule schedule, int seqLen,
                            int tokensPerStep, int accumSteps, int logEvery, int evalTokensPerBatch, int evalEvery,
                            int evalStride, long evalMaxTokens, double emaDecay, Codec codec, long seed, Path workDir,
-                           Path checkpointDir, int threads) {
+                           Path checkpointDir, int threads, int evalSeqLen, GolfConfig evalModel,
+                           double recurrenceAt) {
 
     /** True when the configuration selects the golf model family. */
     public static boolean selected(Settings s) {
@@ -63,10 +69,26 @@ public record GolfSettings(GolfConfig model, MuonAndAdamConfig optimizer, WallCl
             throw new BatonConfigException("baton.golf.model.num-kv-heads = " + kvHeads + " must divide "
                     + "baton.model.num-heads = " + heads + ", and head-dim " + headDim + " must be even (RoPE)");
         }
-        GolfConfig model = new GolfConfig(positive(s, "baton.model.vocab-size"), positive(s, "baton.model.num-layers"),
-                dim, heads, kvHeads, positive(s, "baton.model.mlp-ratio"), s.number("baton.golf.model.rope-base"),
-                s.number("baton.golf.model.logit-softcap"), s.number("baton.golf.model.qk-gain-init"),
-                s.number("baton.golf.model.tied-embed-init-std"), GptConfig.FP32_EPS, GolfArchitecture.baseline());
+        GolfConfig model;
+        try {
+            GolfArchitecture arch = new GolfArchitecture(s.number("baton.golf.arch.mlp-leaky-slope"),
+                    s.wholeNumber("baton.golf.arch.rope-dims"), s.flag("baton.golf.arch.ln-scale"),
+                    s.wholeNumber("baton.golf.recurrence.loop-start"), s.wholeNumber("baton.golf.recurrence.loop-end"),
+                    s.wholeNumber("baton.golf.recurrence.loops"),
+                    s.wholeNumber("baton.golf.parallel-residuals.start-layer"));
+            model = new GolfConfig(positive(s, "baton.model.vocab-size"), positive(s, "baton.model.num-layers"),
+                    dim, heads, kvHeads, positive(s, "baton.model.mlp-ratio"), s.number("baton.golf.model.rope-base"),
+                    s.number("baton.golf.model.logit-softcap"), s.number("baton.golf.model.qk-gain-init"),
+                    s.number("baton.golf.model.tied-embed-init-std"), GptConfig.FP32_EPS, arch);
+        } catch (IllegalArgumentException e) {
+            throw new BatonConfigException("baton.golf.arch / recurrence / parallel-residuals: " + e.getMessage()
+                    + " (slope in [0, 1), even rope-dims up to head-dim, looped layers and the parallel start layer "
+                    + "inside baton.model.num-layers)");
+        }
+        double recurrenceAt = s.number("baton.golf.recurrence.activate-at");
+        if (!(recurrenceAt >= 0 && recurrenceAt < 1)) {
+            throw new BatonConfigException("baton.golf.recurrence.activate-at = " + recurrenceAt + " must be in [0, 1)");
+        }
         MuonAndAdamConfig optimizer;
         try {
             optimizer = new MuonAndAdamConfig(s.number("baton.golf.optim.matrix-lr"), s.number("baton.golf.optim.scalar-lr"),
@@ -74,14 +96,22 @@ public record GolfSettings(GolfConfig model, MuonAndAdamConfig optimizer, WallCl
                     s.number("baton.golf.optim.muon-momentum-warmup-start"),
                     s.wholeNumber("baton.golf.optim.muon-momentum-warmup-steps"),
                     s.wholeNumber("baton.golf.optim.muon-backend-steps"), s.number("baton.golf.optim.beta1"),
-                    s.number("baton.golf.optim.beta2"), s.number("baton.golf.optim.adam-eps"));
+                    s.number("baton.golf.optim.beta2"), s.number("baton.golf.optim.adam-eps"))
+                    .withRowNormalize(s.flag("baton.golf.optim.muon-row-normalize"));
         } catch (IllegalArgumentException e) {
             throw new BatonConfigException("baton.golf.optim: " + e.getMessage()
                     + " (learning rates >= 0, momenta and betas in [0, 1), eps > 0, at least one Newton-Schulz step)");
         }
-        WallClockWarmdown schedule = new WallClockWarmdown(nonNegative(s, "baton.golf.train.warmdown-iters"),
-                1000.0 * Math.max(0, s.number("baton.golf.train.max-wallclock-seconds")),
-                positive(s, "baton.golf.train.iterations"));
+        double budgetMs = 1000.0 * Math.max(0, s.number("baton.golf.train.max-wallclock-seconds"));
+        double warmdownFraction = s.number("baton.golf.train.warmdown-fraction");
+        if (!(warmdownFraction >= 0 && warmdownFraction <= 1)) {
+            throw new BatonConfigException("baton.golf.train.warmdown-fraction = " + warmdownFraction
+                    + " must be in [0, 1] (0 = use warmdown-iters)");
+        }
+        GolfLrSchedule schedule = warmdownFraction > 0
+                ? new FractionWarmdown(warmdownFraction, budgetMs, positive(s, "baton.golf.train.iterations"))
+                : new WallClockWarmdown(nonNegative(s, "baton.golf.train.warmdown-iters"), budgetMs,
+                        positive(s, "baton.golf.train.iterations"));
         int seqLen = positive(s, "baton.golf.train.seq-len");
         int tokens = positive(s, "baton.golf.train.tokens-per-step");
         int accum = s.wholeNumber("baton.run.grad-accum-steps");
@@ -91,15 +121,18 @@ public record GolfSettings(GolfConfig model, MuonAndAdamConfig optimizer, WallCl
                     + accum + " micro-steps of whole " + seqLen + "-token sequences (baton.run.grad-accum-steps, "
                     + "baton.golf.train.seq-len)");
         }
+        int evalSeqLen = nonNegative(s, "baton.golf.eval.seq-len");
+        evalSeqLen = evalSeqLen > 0 ? evalSeqLen : seqLen;
+        GolfConfig evalModel = s.flag("baton.golf.eval.ntk-rope-scaling") ? model.forEvalLength(seqLen, evalSeqLen) : model;
         int evalBatch = positive(s, "baton.golf.eval.tokens-per-batch");
-        if (evalBatch < seqLen) {
+        if (evalBatch < evalSeqLen) {
             throw new BatonConfigException("baton.golf.eval.tokens-per-batch = " + evalBatch + " must hold at least one "
-                    + "sequence of " + seqLen);
+                    + "sequence of " + evalSeqLen);
         }
         int stride = nonNegative(s, "baton.golf.eval.stride");
-        if (stride > seqLen) {
+        if (stride > evalSeqLen) {
             throw new BatonConfigException("baton.golf.eval.stride = " + stride + " must be at most the sequence length "
-                    + seqLen + " (0 = non-overlapping)");
+                    + evalSeqLen + " (0 = non-overlapping)");
         }
         double ema = s.number("baton.golf.ema-decay");
         if (!(ema >= 0 && ema < 1)) {
@@ -111,7 +144,7 @@ public record GolfSettings(GolfConfig model, MuonAndAdamConfig optimizer, WallCl
                 evalBatch, nonNegative(s, "baton.golf.eval.every"), stride, nonNegative(s, "baton.golf.eval.max-tokens"),
                 ema, Codec.ofLabel(codecName), s.wholeNumber("baton.run.seed"), Path.of(s.text("baton.run.work-dir")),
                 Path.of(s.text("baton.run.checkpoint-dir")),
-                threads > 0 ? threads : Runtime.getRuntime().availableProcessors());
+                threads > 0 ? threads : Runtime.getRuntime().availableProcessors(), evalSeqLen, evalModel, recurrenceAt);
     }
 
     /** Tokens per forward of a training micro-step. */
@@ -124,7 +157,7 @@ public record GolfSettings(GolfConfig model, MuonAndAdamConfig optimizer, WallCl
      * baseline splits VAL_BATCH_SIZE over world x grad_accum_steps, rounded down to whole sequences.
      */
     public int evalForwardTokens() {
-        return Math.max(seqLen, evalTokensPerBatch / accumSteps / seqLen * seqLen);
+        return Math.max(evalSeqLen, evalTokensPerBatch / accumSteps / evalSeqLen * evalSeqLen);
     }
 
     private static int positive(Settings s, String key) {

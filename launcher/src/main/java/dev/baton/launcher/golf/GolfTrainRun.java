@@ -60,25 +60,35 @@ public final class GolfTrainRun {
         log(String.format(Locale.ROOT, "data: %s (%,d train tokens, %,d validation tokens); %,d tokens per step in %d "
                         + "micro-step(s) of %d-token sequences", data.shards().description(),
                 data.shards().train().totalTokens(), val.length, golf.tokensPerStep(), golf.accumSteps(), golf.seqLen()));
-        log(String.format(Locale.ROOT, "schedule: %d iterations, budget %.0f s, warm-down %d steps; EMA %s",
-                iterations, golf.schedule().budgetMs() / 1000, golf.schedule().warmdownIters(),
+        log(String.format(Locale.ROOT, "schedule: %s; EMA %s", golf.schedule().describe(),
                 golf.emaDecay() > 0 ? Double.toString(golf.emaDecay()) : "off"));
-        int maxTokens = Math.max(golf.microBatchTokens(), golf.evalForwardTokens());
+        GolfRecordLog.describe(golf).forEach(this::log);
+        // evaluation at another length (or rotary base) runs a second model over the same parameters
+        boolean separateEval = golf.evalSeqLen() != golf.seqLen() || !golf.evalModel().equals(golf.model());
+        int maxTokens = separateEval ? golf.microBatchTokens() : Math.max(golf.microBatchTokens(), golf.evalForwardTokens());
         try (CpuOps ops = new CpuOps(golf.threads()); CpuOptimizerKernels kernels = new CpuOptimizerKernels(golf.threads());
              ParamSet params = GolfParams.create(ops, golf.model(), golf.seed());
              GolfGpt gpt = new GolfGpt(ops, golf.model(), params, golf.seqLen(), maxTokens);
+             GolfGpt evalGpt = separateEval ? new GolfGpt(ops, golf.evalModel(), params, golf.evalSeqLen(),
+                     golf.evalForwardTokens()) : null;
              MuonAndAdam optimizer = new MuonAndAdam(params, GolfParams.groups(golf.model()), ops, kernels,
                      golf.optimizer())) {
             WeightEma ema = golf.emaDecay() > 0 ? WeightEma.of(ops, params, golf.emaDecay()) : null;
             GolfTrainer trainer = new GolfTrainer(ops, gpt, optimizer, new TokenStream(data.shards().train()),
-                    golf.schedule(), TrainingClock.system(), golf.tokensPerStep(), golf.accumSteps(), ema);
+                    golf.schedule(), TrainingClock.system(), golf.tokensPerStep(), golf.accumSteps(), ema,
+                    golf.recurrenceAt());
+            GolfGpt scorer = separateEval ? evalGpt : gpt;
+            boolean loopingLogged = false;
             TrainingClock clock = trainer.clock();
             while (true) {
                 long step = trainer.step();
                 boolean last = trainer.done();
                 if (last || (golf.evalEvery() > 0 && step % golf.evalEvery() == 0)) {
                     clock.pause();
-                    BitsPerByte r = GolfScoring.score(ops, gpt, data.bytes(), val, golf.evalStride(), "validation");
+                    if (separateEval && golf.model().arch().recurrent()) {
+                        scorer.setLooping(gpt.looping());
+                    }
+                    BitsPerByte r = GolfScoring.score(ops, scorer, data.bytes(), val, golf.evalStride(), "validation");
                     log(String.format(Locale.ROOT, "step:%d/%d %s train_time:%.0fms step_avg:%.2fms", step, iterations,
                             GolfScoring.describe(r, false), clock.elapsedMs(), clock.elapsedMs() / Math.max(step, 1)));
                 }
@@ -90,13 +100,22 @@ public final class GolfTrainRun {
                     break;
                 }
                 GolfTrainer.StepReport s = trainer.runStep();
+                if (s.looping() && !loopingLogged && golf.model().arch().recurrent()) {
+                    loopingLogged = true;
+                    log(String.format(Locale.ROOT, "depth_recurrence: on from step:%d layers:%s params:%d",
+                            trainer.loopingFrom(), java.util.Arrays.toString(gpt.layerOrder()).replace(" ", ""),
+                            GolfParams.count(golf.model())));
+                }
                 if (s.step() + 1 <= 10 || (s.step() + 1) % golf.logEvery() == 0 || trainer.done()) {
                     log(String.format(Locale.ROOT, "step:%d/%d train_loss:%.4f lr_scale:%.3f train_time:%.0fms "
                                     + "step_avg:%.2fms", s.step() + 1, iterations, s.trainLoss(), s.lrScale(), s.elapsedMs(),
                             s.elapsedMs() / (s.step() + 1)));
                 }
             }
-            finish(ops, gpt, params, ema, val, trainer.step());
+            if (golf.model().arch().recurrent()) {
+                scorer.setLooping(true);   // the records evaluate looped
+            }
+            finish(ops, scorer, params, ema, val, trainer.step());
         }
         return ExitCodes.OK;
     }

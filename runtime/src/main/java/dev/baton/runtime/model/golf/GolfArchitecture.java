@@ -23,7 +23,13 @@ public record GolfArchitecture(double leakySlope, int ropeDims, boolean lnScale,
                     + "a parallel start >= 0 expected: " + this);
         }
         if (loops > 0 && (loopStart < 0 || loopEnd < loopStart)) {
-            throw new IllegalArgumentException("golf depth recurrence needs 0 <= loop start <= loop end: " + this);
+            throw new IllegalArgumentException("golf depth recurrence needs 0 <= loop start <= loop end: loops " + loops
+                    + ", layers " + loopStart + ".." + loopEnd);
+        }
+        if (loops == 0) {
+            // no recurrence: the segment is irrelevant, so every such architecture is the same value
+            loopStart = 0;
+            loopEnd = 0;
         }
     }
 
