@@ -16,8 +16,8 @@ class ProfilesTest {
 
     @Test
     void indexListsTheFourProfilesWithTinyCpuAsDefault() {
-        assertEquals(List.of("tiny-cpu", "speedrun-8xh100", "speedrun-1gpu", "cluster", "golf-baseline", "golf-tiny"),
-                loader.profiles().names());
+        assertEquals(List.of("tiny-cpu", "speedrun-8xh100", "speedrun-1gpu", "cluster", "golf-baseline", "golf-tiny",
+                "golf-record", "golf-record-tiny"), loader.profiles().names());
         assertEquals("tiny-cpu", loader.profiles().defaultName());
         loader.profiles().profiles().forEach(p -> assertTrue(p.summary().length() > 10, p.name()));
     }
@@ -84,10 +84,11 @@ class ProfilesTest {
             int seq = c.getInt("golf.train.seq-len");
             assertEquals(0, c.getInt("golf.train.tokens-per-step") % (world * derived * seq),
                     name + ": every micro-batch holds whole sequences");
-            assertEquals(0, c.getInt("golf.eval.tokens-per-batch") % (world * seq), name);
+            int evalSeq = c.getInt("golf.eval.seq-len") > 0 ? c.getInt("golf.eval.seq-len") : seq;
+            assertEquals(0, c.getInt("golf.eval.tokens-per-batch") % (world * evalSeq), name);
             assertTrue(c.getDouble("golf.ema-decay") >= 0 && c.getDouble("golf.ema-decay") < 1, name);
         }
-        assertEquals(2, golf);
+        assertEquals(4, golf);
     }
 
     @Test
