@@ -8,7 +8,7 @@ import dev.baton.kernels.nccl.NcclDataType;
 import dev.baton.runtime.tensor.DType;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +32,9 @@ import java.util.Locale;
  */
 public final class NcclSweep {
     private final NcclSweepOptions options;
-    private final PrintStream out;
+    private final PrintWriter out;
 
-    public NcclSweep(NcclSweepOptions options, PrintStream out) {
+    public NcclSweep(NcclSweepOptions options, PrintWriter out) {
         this.options = options;
         this.out = out;
     }
@@ -63,7 +63,7 @@ public final class NcclSweep {
             return;
         }
         try {
-            new NcclSweep(options, System.out).run();
+            new NcclSweep(options, new PrintWriter(System.out, true)).run();
         } catch (CheckFailure e) {
             System.err.println("nccl-sweep: result check FAILED, no figures written: " + e.getMessage());
             System.exit(1);
@@ -108,6 +108,7 @@ public final class NcclSweep {
                 List<SweepPoint> points = sweep(nccl, comms, ranks);
                 summary(points);
                 SweepFile.write(options.out(), about, points);
+                out.flush();
                 out.println("[nccl-sweep] wrote " + points.size() + " points to " + options.out());
                 return points;
             } finally {
@@ -127,9 +128,9 @@ public final class NcclSweep {
                 + " GPU(s) driven from one process (ncclCommInitAll), NCCL_NVLS_ENABLE="
                 + (System.getenv("NCCL_NVLS_ENABLE") == null ? "0 (set by the shim)" : System.getenv("NCCL_NVLS_ENABLE")));
         devices.forEach(d -> lines.add("  " + d.describe()));
-        lines.add(String.format(Locale.ROOT, "sum, out of place; %d timed launches after %d warm-up per size; time = "
-                + "slowest rank's CUDA-event time / launches; sizes are whole buffers (nccl-tests)", options.iters(),
-                options.warmup()));
+        lines.add(String.format(Locale.ROOT, "sum, out of place; %d timed launches (%d above %d MiB) after %d warm-up per "
+                + "size; time = slowest rank's CUDA-event time / launches; sizes are whole buffers (nccl-tests)",
+                options.iters(), options.largeIters(), NcclSweepOptions.LARGE_BYTES >> 20, options.warmup()));
         return lines;
     }
 
@@ -168,8 +169,9 @@ public final class NcclSweep {
         for (int i = 0; i < options.warmup(); i++) {
             launch(nccl, comms, ranks, kind, nt, elements);
         }
+        int iters = options.itersAt(elements * type.bytes());
         ranks.forEach(SweepRank::recordStart);
-        for (int i = 0; i < options.iters(); i++) {
+        for (int i = 0; i < iters; i++) {
             launch(nccl, comms, ranks, kind, nt, elements);
         }
         ranks.forEach(SweepRank::recordEnd);
@@ -182,7 +184,7 @@ public final class NcclSweep {
         }
         long checked = check(ranks, kind, type, elements);
         return new SweepPoint(kind, type, world, elements * type.bytes(), elements,
-                slowestMillis * 1e3 / options.iters(), checked);
+                slowestMillis * 1e3 / iters, checked);
     }
 
     private static void launch(Nccl nccl, List<NcclComm> comms, List<SweepRank> ranks, SweepCollective kind,

@@ -12,10 +12,13 @@ import java.util.Locale;
  * {@code minBytes} to {@code maxBytes}), how many launches to time after how many untimed ones,
  * how many GPUs (0 = every visible one), which element types, and the longest one size may take.
  */
-public record NcclSweepOptions(Path out, long minBytes, long maxBytes, int iters, int warmup, int devices,
+public record NcclSweepOptions(Path out, long minBytes, long maxBytes, int iters, int largeIters, int warmup, int devices,
                                List<DType> types, int timeoutSeconds, boolean help) {
+    /** Sizes above this take {@code largeIters} launches: each is long enough to time well, and they dominate the sweep. */
+    public static final long LARGE_BYTES = 64L << 20;
+
     public static final String USAGE = String.join("\n",
-            "usage: NcclSweep [--out FILE] [--min-bytes N] [--max-bytes N] [--iters N] [--warmup N] [--devices N]",
+            "usage: NcclSweep [--out FILE] [--min-bytes N] [--max-bytes N] [--iters N] [--large-iters N] [--warmup N] [--devices N]",
             "                 [--types bf16,fp32] [--timeout-s N]",
             "  Times NCCL reduce-scatter, all-gather and all-reduce (sum, out of place) over the GPUs of this",
             "  process, sizes from --min-bytes to --max-bytes by powers of two (the whole buffer, as nccl-tests),",
@@ -25,6 +28,7 @@ public record NcclSweepOptions(Path out, long minBytes, long maxBytes, int iters
             "  --min-bytes N   smallest size, a power of two; suffixes K, M, G = 2^10, 2^20, 2^30 (default 64K)",
             "  --max-bytes N   largest size, a power of two (default 1G); each GPU holds two buffers of it",
             "  --iters N       timed launches per size (default 20)",
+            "  --large-iters N timed launches per size above 64M (default 5)",
             "  --warmup N      untimed launches before them (default 5)",
             "  --devices N     GPUs to use, 0 = all visible (default 0)",
             "  --types LIST    element types, of bf16 and fp32 (default bf16,fp32)",
@@ -35,7 +39,7 @@ public record NcclSweepOptions(Path out, long minBytes, long maxBytes, int iters
     }
 
     public static NcclSweepOptions defaults() {
-        return new NcclSweepOptions(Path.of("nccl-sweep.txt"), 64L << 10, 1L << 30, 20, 5, 0,
+        return new NcclSweepOptions(Path.of("nccl-sweep.txt"), 64L << 10, 1L << 30, 20, 5, 5, 0,
                 List.of(DType.BF16, DType.F32), 120, false);
     }
 
@@ -46,6 +50,7 @@ public record NcclSweepOptions(Path out, long minBytes, long maxBytes, int iters
         long minBytes = d.minBytes;
         long maxBytes = d.maxBytes;
         int iters = d.iters;
+        int largeIters = d.largeIters;
         int warmup = d.warmup;
         int devices = d.devices;
         List<DType> types = d.types;
@@ -72,6 +77,7 @@ public record NcclSweepOptions(Path out, long minBytes, long maxBytes, int iters
                 case "--min-bytes" -> minBytes = bytes(name, value);
                 case "--max-bytes" -> maxBytes = bytes(name, value);
                 case "--iters" -> iters = whole(name, value, 1);
+                case "--large-iters" -> largeIters = whole(name, value, 1);
                 case "--warmup" -> warmup = whole(name, value, 0);
                 case "--devices" -> devices = whole(name, value, 0);
                 case "--types" -> types = types(value);
@@ -82,7 +88,12 @@ public record NcclSweepOptions(Path out, long minBytes, long maxBytes, int iters
         if (minBytes > maxBytes) {
             throw new IllegalArgumentException("--min-bytes " + minBytes + " is larger than --max-bytes " + maxBytes);
         }
-        return new NcclSweepOptions(out, minBytes, maxBytes, iters, warmup, devices, types, timeout, help);
+        return new NcclSweepOptions(out, minBytes, maxBytes, iters, largeIters, warmup, devices, types, timeout, help);
+    }
+
+    /** Timed launches at a size of {@code bytes}. */
+    public int itersAt(long bytes) {
+        return bytes > LARGE_BYTES ? largeIters : iters;
     }
 
     /** The sizes to time: minBytes, 2 minBytes, ..., maxBytes. */

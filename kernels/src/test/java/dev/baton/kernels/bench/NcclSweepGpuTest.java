@@ -5,10 +5,9 @@ import dev.baton.runtime.tensor.DType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -27,9 +26,9 @@ class NcclSweepGpuTest {
         Path file = dir.resolve("sweep.txt");
         NcclSweepOptions o = NcclSweepOptions.parse("--devices", "1", "--max-bytes", "1M", "--iters", "3",
                 "--warmup", "1", "--out", file.toString());
-        ByteArrayOutputStream text = new ByteArrayOutputStream();
-        List<SweepPoint> points = new NcclSweep(o, new PrintStream(text, true, StandardCharsets.UTF_8)).run();
-        System.out.print(text.toString(StandardCharsets.UTF_8));
+        StringWriter text = new StringWriter();
+        List<SweepPoint> points = new NcclSweep(o, new PrintWriter(text, true)).run();
+        System.out.print(text);
 
         assertEquals(2 * 3 * 5, points.size(), "bf16 and fp32 x 3 collectives x 64K..1M");
         for (SweepPoint p : points) {
@@ -50,6 +49,6 @@ class NcclSweepGpuTest {
         List<String> data = lines.stream().filter(l -> !l.startsWith("#")).skip(1).toList();
         assertEquals(points.size(), data.size());
         assertTrue(data.get(0).startsWith("reduce_scatter 1 65536 "), data.get(0));
-        assertTrue(text.toString(StandardCharsets.UTF_8).contains("wrote 30 points"), text.toString(StandardCharsets.UTF_8));
+        assertTrue(text.toString().contains("wrote 30 points"), text.toString());
     }
 }

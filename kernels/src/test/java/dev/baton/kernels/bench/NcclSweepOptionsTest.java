@@ -21,6 +21,9 @@ class NcclSweepOptionsTest {
         assertEquals(65536L, o.sizes().get(0));
         assertEquals(1L << 30, o.sizes().get(14));
         assertEquals(20, o.iters());
+        assertEquals(5, o.largeIters());
+        assertEquals(20, o.itersAt(64L << 20));
+        assertEquals(5, o.itersAt(128L << 20));
         assertEquals(5, o.warmup());
         assertEquals(0, o.devices());
         assertEquals(List.of(DType.BF16, DType.F32), o.types());
@@ -30,12 +33,13 @@ class NcclSweepOptionsTest {
     @Test
     void valuesWithSuffixesAndEqualsSigns() {
         NcclSweepOptions o = NcclSweepOptions.parse("--out", "/tmp/s.txt", "--max-bytes", "16M", "--min-bytes=1k",
-                "--iters", "7", "--warmup=0", "--devices", "2", "--types", "fp32", "--timeout-s", "30");
+                "--iters", "7", "--large-iters", "2", "--warmup=0", "--devices", "2", "--types", "fp32", "--timeout-s", "30");
         assertEquals(Path.of("/tmp/s.txt"), o.out());
         assertEquals(1024L, o.minBytes());
         assertEquals(16L << 20, o.maxBytes());
         assertEquals(15, o.sizes().size());
         assertEquals(7, o.iters());
+        assertEquals(2, o.largeIters());
         assertEquals(0, o.warmup());
         assertEquals(2, o.devices());
         assertEquals(List.of(DType.F32), o.types());
