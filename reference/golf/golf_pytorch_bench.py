@@ -14,7 +14,9 @@ What it sets up in a temporary folder (the script writes logs/ and final_model.*
     exactly that size, else --fallback-model when its size matches; else it stops with a message.
 The run: WORLD_SIZE unset (one process, grad_accum_steps = 8: 8 micro-batches of 64 x 1024),
 ITERATIONS = --steps timed steps after WARMUP_STEPS = --warmup compile warm-up steps (which the
-script runs and then rolls back), MAX_WALLCLOCK_SECONDS = 0 (no cap), VAL_LOSS_EVERY = 0 (one
+script runs and then rolls back), MAX_WALLCLOCK_SECONDS = 0 (no cap), WARMDOWN_ITERS = 0 (the full
+lr on every step, as Baton's bench runs it; with its default 1200 and no cap the script would scale
+every lr by (ITERATIONS - step) / 1200), VAL_LOSS_EVERY = 0 (one
 validation after the last step, outside its train_time), TRAIN_LOG_EVERY = 1. The figure is the
 step_avg of its last train line: train_time / steps over the timed steps.
 """
@@ -105,7 +107,7 @@ def main() -> None:
         for k in ("RANK", "WORLD_SIZE", "LOCAL_RANK"):
             env.pop(k, None)
         env.update(DATA_PATH=str(data), TOKENIZER_PATH=str(model), VOCAB_SIZE=str(a.vocab), ITERATIONS=str(a.steps),
-                   WARMUP_STEPS=str(a.warmup), MAX_WALLCLOCK_SECONDS="0", VAL_LOSS_EVERY="0", TRAIN_LOG_EVERY="1",
+                   WARMUP_STEPS=str(a.warmup), MAX_WALLCLOCK_SECONDS="0", WARMDOWN_ITERS="0", VAL_LOSS_EVERY="0", TRAIN_LOG_EVERY="1",
                    VAL_BATCH_SIZE=str(batch), SEED=str(a.seed), RUN_ID="golf-bench", PYTHONUNBUFFERED="1",
                    NCCL_NVLS_ENABLE="0")
         t0 = time.time()

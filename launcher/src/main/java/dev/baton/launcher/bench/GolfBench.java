@@ -12,6 +12,7 @@ import dev.baton.runtime.optim.MuonAndAdam;
 import dev.baton.runtime.param.ParamSet;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -86,6 +87,24 @@ public final class GolfBench implements AutoCloseable {
         long matrices = perBlock * c.numLayers() + (long) c.vocabSize() * d;
         double pairs = (double) tokens / seqLen * seqLen * (seqLen + 1) / 2.0;
         return 6.0 * matrices * tokens + 12.0 * c.headDim() * c.numHeads() * pairs;
+    }
+
+    /**
+     * The PyTorch side's command line: {@code python3 SCRIPT --train-gpt FILE --steps N --warmup W
+     * --seed S --vocab V [--corpus FILE] [--fallback-model FILE]} (reference/golf/golf_pytorch_bench.py).
+     */
+    public static List<String> pytorchCommand(String python, Path script, Path trainGpt, int steps, int warmup,
+                                              long seed, int vocab, Path corpus, Path spModel) {
+        List<String> command = new ArrayList<>(List.of(python, script.toString(), "--train-gpt", trainGpt.toString(),
+                "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup), "--seed", Long.toString(seed),
+                "--vocab", Integer.toString(vocab)));
+        if (corpus != null) {
+            command.addAll(List.of("--corpus", corpus.toString()));
+        }
+        if (spModel != null) {
+            command.addAll(List.of("--fallback-model", spModel.toString()));
+        }
+        return List.copyOf(command);
     }
 
     /** Runs the steps and the profile; prints the figures; returns tokens/s of the median step. */

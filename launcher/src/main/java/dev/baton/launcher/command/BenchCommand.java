@@ -25,7 +25,6 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -159,15 +158,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (comparePytorch) {
             Path script = pytorchScript.equals(Path.of("reference/bench/model_bench.py"))
                     ? Path.of(GOLF_PYTORCH_SCRIPT) : pytorchScript;
-            List<String> command = new ArrayList<>(List.of(python, script.toString(), "--train-gpt", trainGpt.toString(),
-                    "--steps", Integer.toString(steps), "--warmup", Integer.toString(warmup), "--seed", Long.toString(seed),
-                    "--vocab", Integer.toString(golf.model().vocabSize())));
-            if (corpus != null) {
-                command.addAll(List.of("--corpus", corpus.toString()));
-            }
-            if (spModel != null) {
-                command.addAll(List.of("--fallback-model", spModel.toString()));
-            }
+            List<String> command = GolfBench.pytorchCommand(python, script, trainGpt, steps, warmup, seed,
+                    golf.model().vocabSize(), corpus, spModel);
             out.println("== PyTorch: the challenge's train_gpt.py (torch.compile), same GPU, same steps, synthetic shards");
             PytorchComparison.Result r = PytorchComparison.run(command, script, Duration.ofSeconds(pytorchTimeout), out);
             out.printf(java.util.Locale.ROOT, "PyTorch: %.1f ms/step, %.0f tokens/s%n", r.msPerStep(), r.tokensPerSecond());
