@@ -30,17 +30,20 @@ import java.util.Map;
  * validation at step 0, every {@code eval.every} steps and after the last (outside the training
  * clock), training-loss lines in the baseline's log format, the stop after the step that spends the
  * wall-clock budget, then the weights (and their average) saved, the artifact written and
- * evaluated after the round trip ({@code final_roundtrip_exact val_bpb}, the challenge's score).
+ * evaluated after the round trip ({@code final_roundtrip_exact val_bpb}, the challenge's score);
+ * with {@code export.quant = gptq-int6} GPTQ is calibrated on training batches first.
  */
 public final class GolfTrainRun {
     private final GolfSettings golf;
     private final GolfData data;
     private final PrintWriter out;
+    private final GolfQuantSettings quant;
 
-    private GolfTrainRun(GolfSettings golf, GolfData data, PrintWriter out) {
+    private GolfTrainRun(GolfSettings golf, GolfData data, PrintWriter out, GolfQuantSettings quant) {
         this.golf = golf;
         this.data = data;
         this.out = out;
+        this.quant = quant;
     }
 
     /** Trains with the configuration; returns the exit code. */
@@ -48,7 +51,7 @@ public final class GolfTrainRun {
         GolfSettings.requireOneCpuDevice(config.settings());
         GolfSettings golf = GolfSettings.of(config.settings());
         GolfData data = GolfData.resolve(config.settings(), golf);
-        return new GolfTrainRun(golf, data, out).train(config.profile());
+        return new GolfTrainRun(golf, data, out, GolfQuantSettings.of(config.settings())).train(config.profile());
     }
 
     private int train(String profile) {
@@ -124,13 +127,24 @@ public final class GolfTrainRun {
         } else {
             state = StateTensor.of(ops, params);
         }
-        Path artifact = weights.getParent().resolve("model.int8." + golf.codec().label() + ".ptz");
-        GolfArtifactExport.Result written = GolfArtifactExport.write(state, golf.codec(), artifact);
+        String bits = quant.quant().bitsTag();
+        Path artifact = weights.getParent().resolve("model." + bits + "." + golf.codec().label() + ".ptz");
+        GolfArtifactExport.Result written;
+        if (quant.quant() == GolfQuantSettings.Quant.INT8) {
+            written = GolfArtifactExport.write(state, golf.codec(), artifact);
+        } else {
+            long t0 = System.nanoTime();
+            Map<String, double[]> hessians = GolfCalibration.hessians(ops, gpt, data.shards().train(),
+                    golf.microBatchTokens(), quant.gptq().calibrationBatches());
+            written = GolfArtifactExport.writeGptq(state, hessians, quant.gptq(), golf.codec(), artifact);
+            log(String.format(Locale.ROOT, "gptq: %d calibration batches of %,d training tokens, quantised in %.1f s",
+                    quant.gptq().calibrationBatches(), golf.microBatchTokens(), (System.nanoTime() - t0) / 1e9));
+        }
         log("quantised: " + written.tensors());
         log(written.size().describe());
         GolfWeights.load(GolfArtifact.restore(GolfArtifact.read(artifact)), params, ops);
         BitsPerByte r = GolfScoring.score(ops, gpt, data.bytes(), val, golf.evalStride(), "validation (artifact)");
-        String tag = "final_int8_" + golf.codec().label() + "_roundtrip";
+        String tag = "final_" + bits + "_" + golf.codec().label() + "_roundtrip";
         log(tag + " " + GolfScoring.describe(r, false));
         log(tag + "_exact " + GolfScoring.describe(r, true));
     }

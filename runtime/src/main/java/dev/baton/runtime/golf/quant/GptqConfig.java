@@ -12,10 +12,11 @@ package dev.baton.runtime.golf.quant;
  *                            SDClip alone
  * @param calibrationBatches  forward batches of training tokens whose matrix inputs make the Hessians
  * @param shuffleStride       byte-shuffle stride of the artifact payload (0 or 1 = none)
+ * @param packInt6            int6 codes bit-packed four to three bytes, or one per byte (int8 form)
  */
 public record GptqConfig(int matrixBits, int embedBits, double matrixClipSigmas, double embedClipSigmas,
                          double damp, boolean actOrder, int blockSize, boolean clipSearch, int keepFloatMaxNumel,
-                         int calibrationBatches, int shuffleStride) {
+                         int calibrationBatches, int shuffleStride, boolean packInt6) {
     public GptqConfig {
         if (matrixBits != 6 && matrixBits != 8 || embedBits != 6 && embedBits != 8) {
             throw new IllegalArgumentException("GPTQ stores 6 or 8 bits, not " + matrixBits + "/" + embedBits);
@@ -29,7 +30,7 @@ public record GptqConfig(int matrixBits, int embedBits, double matrixClipSigmas,
 
     /** The records' choices: int6 matrices (k 12.85), int8 embedding (k 20), damp 0.01, act order, blocks of 128. */
     public static GptqConfig records() {
-        return new GptqConfig(6, 8, 12.85, 20.0, 0.01, true, 128, false, 65_536, 64, 2);
+        return new GptqConfig(6, 8, 12.85, 20.0, 0.01, true, 128, false, 65_536, 64, 2, true);
     }
 
     /** The largest code magnitude of {@code bits}: 31 for int6, 127 for int8. */

@@ -17,7 +17,8 @@ import java.util.Set;
  * ({@link QuantPolicy}: fp16/fp32 passthrough, per-tensor int8); 2-D embeddings (names containing
  * {@code emb}) get GPTQ at {@code embedBits}, every other 2-D tensor (the attention and MLP
  * matrices) GPTQ at {@code matrixBits}, each with its calibration Hessian when there is one and
- * round-to-nearest on the same grid when there is none.
+ * round-to-nearest on the same grid when there is none. Unpacked int6 codes are stored in the int8
+ * per-row form (the codes are the same, one per byte).
  */
 public final class GptqQuantizer {
     private GptqQuantizer() {
@@ -62,7 +63,7 @@ public final class GptqQuantizer {
         for (int r = 0; r < rows; r++) {
             halves[r] = HalfFloat.toHalf(scales[r]);
         }
-        return bits == 6 ? new StoredTensor.Int6PerRow(t.name(), t.shape(), t.dtype(), q, halves)
+        return bits == 6 && config.packInt6() ? new StoredTensor.Int6PerRow(t.name(), t.shape(), t.dtype(), q, halves)
                 : new StoredTensor.Int8PerRow(t.name(), t.shape(), t.dtype(), q, halves);
     }
 }

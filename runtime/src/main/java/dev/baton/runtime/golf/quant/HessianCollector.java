@@ -1,7 +1,6 @@
 package dev.baton.runtime.golf.quant;
 
 import dev.baton.runtime.data.Batch;
-import dev.baton.runtime.data.TokenStream;
 import dev.baton.runtime.model.golf.GolfGpt;
 import dev.baton.runtime.model.golf.MatrixInputTap;
 import dev.baton.runtime.ops.Ops;
@@ -13,6 +12,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * GPTQ's calibration: {@code H = Σ XᵀX} over the inputs X (T, in) of each matrix, accumulated on the
@@ -30,14 +30,14 @@ public final class HessianCollector implements MatrixInputTap, AutoCloseable {
     }
 
     /**
-     * Runs {@code batches} evaluation forwards of {@code tokensPerBatch} training tokens from
-     * {@code stream} through {@code gpt} and returns every matrix's Hessian (float64, in x in, row-major).
+     * Runs {@code count} evaluation forwards of the batches {@code batches} gives (training tokens,
+     * e.g. {@code () -> stream.nextBatch(tokens, 1, 0, 1)}) through {@code gpt} and returns every
+     * matrix's Hessian (float64, in x in, row-major).
      */
-    public static Map<String, double[]> collect(Ops ops, GolfGpt gpt, TokenStream stream, int batches,
-                                                int tokensPerBatch) {
+    public static Map<String, double[]> collect(Ops ops, GolfGpt gpt, Supplier<Batch> batches, int count) {
         try (HessianCollector c = new HessianCollector(ops)) {
-            for (int b = 0; b < batches; b++) {
-                Batch batch = stream.nextBatch(tokensPerBatch, 1, 0, 1);
+            for (int b = 0; b < count; b++) {
+                Batch batch = batches.get();
                 gpt.evaluate(batch.inputs(), batch.targets(), c);
             }
             return c.hessians();

@@ -94,7 +94,7 @@ class GptqTest {
                 + " (%.2fx lower)%n", ROWS, COLS, SAMPLES, eRtn, eGptq, eRtn / eGptq);
         assertTrue(eGptq < 0.6 * eRtn, "GPTQ " + eGptq + " vs round-to-nearest " + eRtn);
         // without act order and with one-column blocks it is the same algorithm, a little different numerically
-        GptqConfig plain = new GptqConfig(6, 8, 12.85, 20, 0.01, false, 1, false, 0, 0, 0);
+        GptqConfig plain = new GptqConfig(6, 8, 12.85, 20, 0.01, false, 1, false, 0, 0, 0, true);
         double ePlain = outputError(x, w, Gptq.dequantize(Gptq.quantize(w, ROWS, COLS, h, scales, maxq, plain), scales, COLS));
         assertTrue(ePlain < 0.6 * eRtn, "GPTQ without act order " + ePlain);
         // no Hessian: round-to-nearest
