@@ -37,25 +37,29 @@ final class Cholesky {
 
     /** {@code a⁻¹} from {@code a}'s lower factor: {@code L⁻ᵀ L⁻¹}. */
     static double[] inverse(double[] l, int n) {
-        // m = L⁻¹ (lower), by forward substitution column by column
-        double[] m = new double[n * n];
+        // mt = (L⁻¹)ᵀ, row c holding column c of L⁻¹, so that both loops below read memory in order
+        double[] mt = new double[n * n];
         for (int c = 0; c < n; c++) {
-            m[c * n + c] = 1.0 / l[c * n + c];
+            int rc = c * n;
+            mt[rc + c] = 1.0 / l[c * n + c];
             for (int i = c + 1; i < n; i++) {
                 double s = 0;
+                int ri = i * n;
                 for (int k = c; k < i; k++) {
-                    s -= l[i * n + k] * m[k * n + c];
+                    s -= l[ri + k] * mt[rc + k];
                 }
-                m[i * n + c] = s / l[i * n + i];
+                mt[rc + i] = s / l[ri + i];
             }
         }
-        // inv = mᵀ m, symmetric
+        // inv[i][j] = Σ_k L⁻¹[k][i] L⁻¹[k][j] over k >= max(i, j), symmetric
         double[] inv = new double[n * n];
         for (int i = 0; i < n; i++) {
             for (int j = 0; j <= i; j++) {
                 double s = 0;
+                int ri = i * n;
+                int rj = j * n;
                 for (int k = i; k < n; k++) {
-                    s += m[k * n + i] * m[k * n + j];
+                    s += mt[ri + k] * mt[rj + k];
                 }
                 inv[i * n + j] = s;
                 inv[j * n + i] = s;
