@@ -80,7 +80,8 @@ class GolfGptqExportTest {
 
     @Test
     void gptqInt6ExportRoundTripsThroughEvalAndIsSmallerThanInt8() throws Exception {
-        Run int6 = baton("export", "--golf", weights.getParent().toString(), "--codec", "xz", "--quant", "gptq-int6");
+        Run int6 = baton("export", "--golf", weights.getParent().toString(), "--codec", "xz", "--quant", "gptq-int6",
+                "--set", "baton.golf.gptq.pack-int6=true");
         assertEquals(0, int6.code(), int6.err());
         Path artifact = weights.getParent().resolve("model.int6.xz.ptz");
         assertTrue(Files.isRegularFile(artifact), int6.out());
