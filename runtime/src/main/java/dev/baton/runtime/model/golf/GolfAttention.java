@@ -6,6 +6,8 @@ import dev.baton.runtime.param.ParamSet;
 import dev.baton.runtime.tensor.Shape;
 import dev.baton.runtime.tensor.Tensor;
 
+import java.util.List;
+
 /**
  * One attention sublayer of the baseline, {@code x + attn_scale ⊙ proj(Attn(norm(x)))}:
  * c_q (d → d), c_k and c_v (d → H_kv·hd), QK norm per head, half-split RoPE, the learned per-head
@@ -48,6 +50,8 @@ final class GolfAttention implements AutoCloseable {
     private final Tensor y;
     private final Tensor lse;
     private final Tensor o;
+    private final List<String> qkvNames;
+    private final List<String> projNames;
 
     GolfAttention(Ops ops, GolfConfig config, ParamSet params, GolfWorkspace ws, GolfRope rope, int layer,
                   int maxTokens) {
@@ -62,6 +66,8 @@ final class GolfAttention implements AutoCloseable {
         Param po = params.get(GolfParams.block(layer, GolfParams.ATTN_PROJ));
         Param pg = params.get(GolfParams.block(layer, GolfParams.Q_GAIN));
         Param ps = params.get(GolfParams.block(layer, GolfParams.ATTN_SCALE));
+        qkvNames = List.of(pq.name(), pk.name(), pv.name());
+        projNames = List.of(po.name());
         wq = pq.value();
         wk = pk.value();
         wv = pv.value();
@@ -109,6 +115,7 @@ final class GolfAttention implements AutoCloseable {
         float eps = config.rmsEps();
         Tensor xnT = step.rows(xn);
         ops.rmsNormForward(xIn, xnT, step.rows(rstd), eps);
+        step.observe(qkvNames, xnT);
         Tensor qT = step.rows(q);
         Tensor kT = step.rows(k);
         Tensor vT = step.rows(v);
@@ -134,6 +141,7 @@ final class GolfAttention implements AutoCloseable {
         ops.attentionForward(qgT.view(heads(t, h)), kRep.view(heads(t, h)), vRep.view(heads(t, h)), step.cuSeqlens, 1,
                 window(step), softmaxScale, yT.view(heads(t, h)), step.rows(lse));
         Tensor oT = step.rows(o);
+        step.observe(projNames, yT);
         ops.matmul(yT, false, wo, true, oT, 1f, 0f);
         ops.scaledAdd(xOut, xIn, oT, scale);
     }

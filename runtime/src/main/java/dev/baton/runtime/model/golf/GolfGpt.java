@@ -146,6 +146,19 @@ public final class GolfGpt implements AutoCloseable {
     }
 
     /**
+     * Evaluation forward that hands every matrix input to {@code tap} (GPTQ calibration); returns the
+     * mean cross-entropy (one element).
+     */
+    public Tensor evaluate(int[] inputs, int[] targetIds, MatrixInputTap tap) {
+        step.tap = tap;
+        try {
+            return evaluate(inputs, targetIds);
+        } finally {
+            step.tap = null;
+        }
+    }
+
+    /**
      * Softcapped logits (T, V) of one sequence of at most {@code seqLen} tokens, for sampling: a view
      * valid until the next call, holding {@code cap·tanh(x/cap) + cap} (the constant does not change
      * a softmax).
