@@ -14,6 +14,10 @@ final class GolfStep {
     /** Row gather map from (T·H) query heads to (T·H_kv) key/value heads, for T tokens. */
     Tensor kvRepeat;
     boolean training;
+    /** The input ids on the host (BigramHash hashes them there). */
+    int[] hostIds;
+    /** Tokens per sequence: positions 0, seqLen, 2·seqLen, ... start a sequence. */
+    int seqLen;
 
     /** The first {@link #tokens} rows of a buffer sized for the longest batch. */
     Tensor rows(Tensor full) {
