@@ -128,6 +128,9 @@ public final class GolfGpt implements AutoCloseable {
      * from the schedule (nothing is allocated on a switch); a no-op for the baseline stack.
      */
     public void setTrainingStep(long trainingStep) {
+        if (trainingStep < 0) {
+            throw new IllegalArgumentException("training step " + trainingStep + " must not be negative");
+        }
         if (universal != null) {
             universal.setDepth(config.universal().schedule().depthAt(trainingStep));
         }
