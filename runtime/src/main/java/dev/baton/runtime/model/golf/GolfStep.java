@@ -25,6 +25,10 @@ final class GolfStep {
             tap.observe(weights, input);
         }
     }
+    /** The input ids on the host (BigramHash hashes them there). */
+    int[] hostIds;
+    /** Tokens per sequence: positions 0, seqLen, 2·seqLen, ... start a sequence. */
+    int seqLen;
 
     /** The first {@link #tokens} rows of a buffer sized for the longest batch. */
     Tensor rows(Tensor full) {
