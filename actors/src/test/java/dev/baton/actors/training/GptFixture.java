@@ -1,6 +1,7 @@
 package dev.baton.actors.training;
 
-import dev.baton.actors.work.EvalResult;
+import dev.baton.runtime.train.GptPass;
+import dev.baton.runtime.train.LossSum;
 import dev.baton.runtime.data.Batch;
 import dev.baton.runtime.data.BatchLoader;
 import dev.baton.runtime.data.LoaderOptions;
@@ -114,7 +115,7 @@ final class GptFixture {
     }
 
     /** Per-step losses, evaluations (by steps done) and final weights of a run. */
-    record Trained(Map<Long, Double> losses, Map<Long, EvalResult> evals, Map<String, float[]> weights) {
+    record Trained(Map<Long, Double> losses, Map<Long, LossSum> evals, Map<String, float[]> weights) {
     }
 
     /**
@@ -124,7 +125,7 @@ final class GptFixture {
      */
     static Trained singleDevice(Corpus corpus, int steps, List<Integer> evalAt) {
         Map<Long, Double> losses = new LinkedHashMap<>();
-        Map<Long, EvalResult> evals = new LinkedHashMap<>();
+        Map<Long, LossSum> evals = new LinkedHashMap<>();
         try (CpuOps ops = new CpuOps(1); ParamSet ps = GptParams.create(ops, MODEL, SEED);
              Gpt gpt = new Gpt(ops, MODEL, ps, MAX_TOKENS); CpuOptimizerKernels kernels = new CpuOptimizerKernels(1);
              NorMuonAndAdam opt = new NorMuonAndAdam(ParamTable.record(), ps, ops, kernels, AdamConfig.record(),
@@ -140,12 +141,12 @@ final class GptFixture {
                             : SCHEDULE.windows(step);
                     ForwardSchedule f = new ForwardSchedule(SCHEDULE.mtpWeights(step), w.shortBlocks(), w.longBlocks());
                     val.reset();
-                    EvalResult sum = new EvalResult(0, 0);
+                    LossSum sum = new LossSum(0, 0);
                     for (int k = 0; k < VAL_STEPS; k++) {
                         StepPlan plan = val.nextStep();
                         for (int s = 0; s < SLICES; s++) {
                             Batch b = plan.batch(s, 0);
-                            sum = sum.plus(new EvalResult(ops.download(gpt.evaluate(b, f))[0] * b.length(), b.length()));
+                            sum = sum.plus(new LossSum(ops.download(gpt.evaluate(b, f))[0] * b.length(), b.length()));
                         }
                     }
                     evals.put((long) step, sum);
