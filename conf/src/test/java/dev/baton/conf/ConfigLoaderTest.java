@@ -150,7 +150,7 @@ class ConfigLoaderTest {
     @Test
     void unknownProfileListsTheValidOnes() {
         BatonConfigException e = error(ConfigRequest.profile("nope"));
-        assertEquals("unknown profile 'nope'; valid profiles: tiny-cpu, speedrun-8xh100, speedrun-1gpu, cluster",
+        assertEquals("unknown profile 'nope'; valid profiles: tiny-cpu, speedrun-8xh100, speedrun-1gpu, cluster, golf-baseline, golf-tiny",
                 e.getMessage());
     }
 

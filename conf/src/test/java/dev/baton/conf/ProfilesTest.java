@@ -16,7 +16,8 @@ class ProfilesTest {
 
     @Test
     void indexListsTheFourProfilesWithTinyCpuAsDefault() {
-        assertEquals(List.of("tiny-cpu", "speedrun-8xh100", "speedrun-1gpu", "cluster"), loader.profiles().names());
+        assertEquals(List.of("tiny-cpu", "speedrun-8xh100", "speedrun-1gpu", "cluster", "golf-baseline", "golf-tiny"),
+                loader.profiles().names());
         assertEquals("tiny-cpu", loader.profiles().defaultName());
         loader.profiles().profiles().forEach(p -> assertTrue(p.summary().length() > 10, p.name()));
     }
@@ -25,6 +26,9 @@ class ProfilesTest {
     void everyProfileIsConsistent() {
         for (String name : loader.profiles().names()) {
             Config c = loader.load(ConfigRequest.profile(name)).baton();
+            if (c.getString("model.family").equals("golf")) {
+                continue;   // the golf family's own rules: everyGolfProfileIsConsistent
+            }
             int layers = c.getInt("model.num-layers");
             assertEquals(c.getInt("model.model-dim"), c.getInt("model.num-heads") * c.getInt("model.head-dim"), name);
             assertEquals(0, c.getInt("model.num-heads") % 2, name + ": paired heads need an even head count");
@@ -58,6 +62,49 @@ class ProfilesTest {
             assertTrue(c.getInt("data.max-seq-len") > c.getInt("optim.schedule.validate-window-blocks") * c.getInt("model.block-size")
                     || name.startsWith("speedrun"), name + ": windows cut inside a sequence");
         }
+    }
+
+    @Test
+    void everyGolfProfileIsConsistent() {
+        int golf = 0;
+        for (String name : loader.profiles().names()) {
+            Config c = loader.load(ConfigRequest.profile(name)).baton();
+            if (!c.getString("model.family").equals("golf")) {
+                continue;
+            }
+            golf++;
+            int heads = c.getInt("model.num-heads");
+            int headDim = c.getInt("model.head-dim");
+            assertEquals(c.getInt("model.model-dim"), heads * headDim, name);
+            assertEquals(0, headDim % 2, name + ": RoPE rotates pairs");
+            assertEquals(0, heads % c.getInt("golf.model.num-kv-heads"), name + ": query heads share K/V heads evenly");
+            int world = c.getInt("cluster.nodes") * c.getInt("devices.count");
+            int accum = c.getInt("run.grad-accum-steps");
+            int derived = accum > 0 ? accum : (8 % world == 0 ? 8 / world : 1);
+            int seq = c.getInt("golf.train.seq-len");
+            assertEquals(0, c.getInt("golf.train.tokens-per-step") % (world * derived * seq),
+                    name + ": every micro-batch holds whole sequences");
+            assertEquals(0, c.getInt("golf.eval.tokens-per-batch") % (world * seq), name);
+            assertTrue(c.getDouble("golf.ema-decay") >= 0 && c.getDouble("golf.ema-decay") < 1, name);
+        }
+        assertEquals(2, golf);
+    }
+
+    @Test
+    void golfBaselineIsTheChallengesBaseline() {
+        Config c = loader.load(ConfigRequest.profile("golf-baseline")).baton();
+        assertEquals(List.of(1024, 9, 512, 8, 4, 2), List.of(c.getInt("model.vocab-size"), c.getInt("model.num-layers"),
+                c.getInt("model.model-dim"), c.getInt("model.num-heads"), c.getInt("golf.model.num-kv-heads"),
+                c.getInt("model.mlp-ratio")));
+        assertEquals(524_288, c.getInt("golf.train.tokens-per-step"));
+        assertEquals(1024, c.getInt("golf.train.seq-len"));
+        assertEquals(600.0, c.getDouble("golf.train.max-wallclock-seconds"), 0);
+        assertEquals(1200, c.getInt("golf.train.warmdown-iters"));
+        assertEquals(List.of(0.04, 0.04, 0.05, 0.95, 0.85), List.of(c.getDouble("golf.optim.matrix-lr"),
+                c.getDouble("golf.optim.scalar-lr"), c.getDouble("golf.optim.tied-embed-lr"),
+                c.getDouble("golf.optim.muon-momentum"), c.getDouble("golf.optim.muon-momentum-warmup-start")));
+        assertTrue(c.getString("data.tokenizer").startsWith("sp:"));
+        assertEquals("zlib", c.getString("golf.export.codec"));
     }
 
     @Test

@@ -23,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * entries) an enclosing object's comment has a line {@code <key>: ...} describing it.
  */
 class ReferenceCommentsTest {
-    private static final List<String> SECTIONS = List.of("model", "optim", "data", "run", "devices", "cluster", "trace");
+    private static final List<String> SECTIONS = List.of("model", "optim", "data", "run", "devices", "cluster", "trace",
+            "golf");
 
     @Test
     void referenceIncludesOneFilePerSection() throws IOException {

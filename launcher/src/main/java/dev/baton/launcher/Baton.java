@@ -2,6 +2,7 @@ package dev.baton.launcher;
 
 import dev.baton.launcher.command.BenchCommand;
 import dev.baton.launcher.command.EvalCommand;
+import dev.baton.launcher.command.ExportCommand;
 import dev.baton.launcher.command.InfoCommand;
 import dev.baton.launcher.command.PrepareCommand;
 import dev.baton.launcher.command.ReplayCommand;
@@ -22,7 +23,7 @@ import java.nio.charset.StandardCharsets;
         scope = CommandLine.ScopeType.INHERIT,
         description = "Trains GPT language models on CPUs and NVIDIA GPUs, one actor per device.",
         subcommands = {TrainCommand.class, EvalCommand.class, SampleCommand.class, PrepareCommand.class,
-                ReplayCommand.class, BenchCommand.class, InfoCommand.class})
+                ReplayCommand.class, BenchCommand.class, InfoCommand.class, ExportCommand.class})
 public final class Baton implements Runnable {
     @Spec
     CommandSpec spec;

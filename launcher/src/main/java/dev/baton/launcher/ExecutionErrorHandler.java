@@ -3,6 +3,7 @@ package dev.baton.launcher;
 import dev.baton.conf.BatonConfigException;
 import dev.baton.runtime.checkpoint.CheckpointException;
 import dev.baton.runtime.data.DataException;
+import dev.baton.runtime.golf.artifact.ArtifactException;
 import dev.baton.runtime.tokenizer.UnknownTokenizerException;
 import picocli.CommandLine;
 import picocli.CommandLine.ParseResult;
@@ -17,7 +18,8 @@ final class ExecutionErrorHandler implements CommandLine.IExecutionExceptionHand
     @Override
     public int handleExecutionException(Exception ex, CommandLine command, ParseResult parseResult) throws Exception {
         if (ex instanceof BatonConfigException || ex instanceof DataException
-                || ex instanceof UnknownTokenizerException || ex instanceof CheckpointException) {
+                || ex instanceof UnknownTokenizerException || ex instanceof CheckpointException
+                || ex instanceof ArtifactException) {
             PrintWriter err = command.getErr();
             err.println(command.getCommandSpec().qualifiedName() + ": " + ex.getMessage());
             err.flush();

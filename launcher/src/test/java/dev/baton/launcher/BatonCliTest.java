@@ -16,7 +16,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The command line run in-process: help, exit codes, one-line errors, info --config. */
 class BatonCliTest {
-    private static final List<String> SUBCOMMANDS = List.of("train", "eval", "sample", "prepare", "replay", "bench", "info");
+    private static final List<String> SUBCOMMANDS = List.of("train", "eval", "sample", "prepare", "replay", "bench", "info",
+            "export");
 
     /** Exit code and the two captured streams of one invocation. */
     private record Run(int code, String out, String err) {
@@ -94,7 +95,7 @@ class BatonCliTest {
         assertOneLineError(baton("train", "--set", "baton.model.num-layer=3"), 2,
                 "baton train: unknown key 'baton.model.num-layer'", "did you mean 'baton.model.num-layers'?");
         assertOneLineError(baton("info", "--config", "--profile", "nope"), 2,
-                "unknown profile 'nope'; valid profiles: tiny-cpu, speedrun-8xh100, speedrun-1gpu, cluster");
+                "unknown profile 'nope'; valid profiles: tiny-cpu, speedrun-8xh100, speedrun-1gpu, cluster, golf-baseline, golf-tiny");
         assertOneLineError(baton("train", "--config", "/nonexistent/baton.conf"), 2,
                 "config file not found: /nonexistent/baton.conf");
         assertOneLineError(baton("info", "--config", "--set", "baton.run.seed=many"), 2,
@@ -133,7 +134,7 @@ class BatonCliTest {
         assertEquals(0, run.code(), run.err());
         assertTrue(run.out().startsWith("baton "), run.out());
         assertTrue(run.out().contains("\ncores: " + Runtime.getRuntime().availableProcessors() + "\n"), run.out());
-        assertTrue(run.out().contains("profiles: tiny-cpu (default), speedrun-8xh100, speedrun-1gpu, cluster"), run.out());
+        assertTrue(run.out().contains("profiles: tiny-cpu (default), speedrun-8xh100, speedrun-1gpu, cluster, golf-baseline, golf-tiny"), run.out());
         assertTrue(run.out().contains("profile tiny-cpu: 11 layers, dim 64"), run.out());
         assertTrue(run.out().contains("CUDA backend: see `baton info --devices`"), run.out());
 

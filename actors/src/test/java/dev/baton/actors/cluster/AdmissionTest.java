@@ -53,7 +53,9 @@ class AdmissionTest {
 
     @Test
     void anotherBuildAndAnotherConfigurationAreNamedKeyByKey() {
-        ClusterSettings a = node(SEED);
+        // the step count is set here, not taken from the profile, which tuning changes
+        ClusterSettings a = node("baton.cluster.secret=open-sesame", "baton.cluster.port=7401",
+                "baton.optim.schedule.scheduled-steps=120");
         ClusterSettings b = node("baton.cluster.secret=open-sesame", "baton.cluster.port=7402",
                 "baton.optim.schedule.scheduled-steps=99", "baton.run.seed=7")
                 .withCodeVersion(new CodeVersion("0.1.0-SNAPSHOT", "abcdefabcdef"));
@@ -61,7 +63,7 @@ class AdmissionTest {
         assertEquals(2, p.size(), p.toString());
         assertEquals("code version " + a.codeVersion().describe() + " here, 0.1.0-SNAPSHOT (build abcdefabcdef) on node "
                 + "127.0.0.1:7402 (run the same Baton build on every node)", p.get(0));
-        assertEquals("configuration differs: baton.optim.schedule.scheduled-steps = 120 here, 99 on node 127.0.0.1:7402; "
+        assertEquals("configuration differs: baton.optim.schedule.scheduled-steps = 240 here, 99 on node 127.0.0.1:7402; "
                 + "baton.run.seed = 1234 here, 7 on node 127.0.0.1:7402", p.get(1));
     }
 

@@ -29,6 +29,7 @@ public final class CudaOps implements Ops {
     private final boolean ownsDevice;
     private final DType precision;
     private final CudaStream stream;
+    private final boolean ownsStream;
     private final DeviceProperties properties;
     private final CublasLt blas;
     private final CudaMatmul matmul;
@@ -43,7 +44,7 @@ public final class CudaOps implements Ops {
     private final CudaAttention attention;
     private final RowwiseAttention referenceAttention;
 
-    private CudaOps(CudaDevice device, boolean ownsDevice, DType precision) {
+    private CudaOps(CudaDevice device, boolean ownsDevice, DType precision, CudaStream given) {
         if (precision != DType.BF16 && precision != DType.F32) {
             throw new IllegalArgumentException("CudaOps precision is bf16 (the record) or fp32 (reference), not "
                     + precision);
@@ -52,7 +53,8 @@ public final class CudaOps implements Ops {
         this.ownsDevice = ownsDevice;
         this.precision = precision;
         this.properties = device.properties();
-        this.stream = CudaStream.create();
+        this.ownsStream = given == null;
+        this.stream = given != null ? given : CudaStream.create();
         this.blas = CublasLt.create();
         this.matmul = new CudaMatmul(blas, CublasLt.RECOMMENDED_WORKSPACE_BYTES);
         this.elementwise = Elementwise.load(properties);
@@ -80,7 +82,7 @@ public final class CudaOps implements Ops {
     public static CudaOps open(int ordinal, DType precision) {
         CudaDevice d = CudaDevice.open(ordinal);
         try {
-            return new CudaOps(d, true, precision);
+            return new CudaOps(d, true, precision, null);
         } catch (RuntimeException e) {
             d.close();
             throw e;
@@ -89,7 +91,16 @@ public final class CudaOps implements Ops {
 
     /** A bf16 backend on an already open device, which stays the caller's; the stream is this backend's. */
     public static CudaOps on(CudaDevice device) {
-        return new CudaOps(device, false, DType.BF16);
+        return new CudaOps(device, false, DType.BF16, null);
+    }
+
+    /**
+     * A bf16 backend on an already open device that enqueues on {@code stream}; both stay the
+     * caller's. The actor runtime's CUDA backend uses it so that the device's compute stream,
+     * which the worker's events are recorded on, is the stream every operation runs on.
+     */
+    public static CudaOps on(CudaDevice device, CudaStream stream) {
+        return new CudaOps(device, false, DType.BF16, stream);
     }
 
     public CudaDevice device() {
@@ -332,7 +343,7 @@ public final class CudaOps implements Ops {
         stream.synchronize();
     }
 
-    /** Waits for the stream, then releases the kernels, cuBLASLt, the stream and an owned device. */
+    /** Waits for the stream, then releases the kernels, cuBLASLt, an owned stream and an owned device. */
     @Override
     public void close() {
         device.makeCurrent();
@@ -349,7 +360,9 @@ public final class CudaOps implements Ops {
         elementwise.close();
         matmul.close();
         blas.close();
-        stream.close();
+        if (ownsStream) {
+            stream.close();
+        }
         if (ownsDevice) {
             device.close();
         }

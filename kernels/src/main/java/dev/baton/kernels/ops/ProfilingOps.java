@@ -28,19 +28,36 @@ public final class ProfilingOps implements Ops {
     private final List<CudaEvent> pool = new ArrayList<>();
     private final List<String> names = new ArrayList<>();
     private int used;
+    private boolean enabled = true;
 
     public ProfilingOps(CudaOps ops) {
         this.ops = ops;
     }
 
-    private void timed(String op, Runnable work) {
+    /**
+     * Turns timing on or off; while off every call goes straight to the backend (no events), so
+     * that timed runs of a benchmark carry no profiling cost and one region can still be profiled.
+     */
+    public void setEnabled(boolean on) {
+        enabled = on;
+    }
+
+    /** Times {@code work} (device work enqueued on the backend's stream) under {@code op}; also for callers outside Ops. */
+    public void time(String op, Runnable work) {
         timed(op, () -> {
             work.run();
             return null;
         });
     }
 
+    private void timed(String op, Runnable work) {
+        time(op, work);
+    }
+
     private <T> T timed(String op, Supplier<T> work) {
+        if (!enabled) {
+            return work.get();
+        }
         while (pool.size() < used + 2) {
             pool.add(CudaEvent.createTiming());
         }
@@ -140,7 +157,7 @@ public final class ProfilingOps implements Ops {
 
     @Override
     public void matmul(Tensor a, boolean transA, Tensor b, boolean transB, Tensor c, float alpha, float beta) {
-        timed("matmul", () -> ops.matmul(a, transA, b, transB, c, alpha, beta));
+        timed(matmulName(a, transA, c), () -> ops.matmul(a, transA, b, transB, c, alpha, beta));
     }
 
     @Override
@@ -248,6 +265,17 @@ public final class ProfilingOps implements Ops {
                                        Tensor losses, Tensor dlogits) {
         timed("softcappedCrossEntropy", () -> ops.softcappedCrossEntropy(logits, targets, weights, a, b, c, losses,
                 dlogits));
+    }
+
+    /** "matmul MxNxK" (with "B×" in front when batched): GEMMs of different shapes are different rows of the table. */
+    static String matmulName(Tensor a, boolean transA, Tensor c) {
+        Shape sc = c.shape();
+        Shape sa = a.shape();
+        int m = sc.dim(sc.rank() - 2);
+        int n = sc.dim(sc.rank() - 1);
+        int k = transA ? sa.dim(sa.rank() - 2) : sa.dim(sa.rank() - 1);
+        String batch = sc.rank() > 2 ? sc.dim(0) + "x" : "";
+        return "matmul " + batch + m + "x" + n + "x" + k;
     }
 
     @Override

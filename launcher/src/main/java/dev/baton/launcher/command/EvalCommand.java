@@ -1,6 +1,7 @@
 package dev.baton.launcher.command;
 
 import dev.baton.launcher.ExitCodes;
+import dev.baton.launcher.golf.GolfEvalOptions;
 import dev.baton.launcher.options.ProfileOptions;
 import dev.baton.launcher.train.CheckpointRun;
 import dev.baton.launcher.train.TrainingData;
@@ -13,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
@@ -22,10 +24,14 @@ import java.util.concurrent.Callable;
 /**
  * {@code baton eval --checkpoint DIR}: the validation loss of a checkpoint, as the training loop
  * computes it at that step ({@code baton.data.val-tokens} of the val shards; after the last step
- * with the extended final window), under the checkpoint's own configuration.
+ * with the extended final window), under the checkpoint's own configuration. With
+ * {@code --metric bpb} (or {@code --artifact FILE}) it scores a golf model in bits per byte
+ * instead ({@link GolfEvalOptions}).
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Prints the validation loss of a checkpoint (val-tokens of the configured val shards).")
+        description = "Prints the validation loss of a checkpoint (val-tokens of the configured val shards). "
+                + "--metric bpb: parameter golf's val_loss and val_bpb of a golf checkpoint, or (--artifact) of an "
+                + "exported artifact after the round trip.")
 public final class EvalCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,12 +39,22 @@ public final class EvalCommand implements Callable<Integer> {
     @Mixin
     ProfileOptions profile;
 
-    @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
-            description = "A checkpoint folder, or a checkpoint directory (its newest checkpoint).")
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+            description = "A checkpoint folder, or a checkpoint directory (its newest checkpoint); for --metric bpb "
+                    + "also a golf weights file.")
     Path checkpoint;
+
+    @Mixin
+    GolfEvalOptions golf;
 
     @Override
     public Integer call() {
+        if (golf.requested()) {
+            return golf.run(profile.load(null), checkpoint, spec.commandLine().getOut());
+        }
+        if (checkpoint == null) {
+            throw new ParameterException(spec.commandLine(), "Missing required option: '--checkpoint=DIR'");
+        }
         CheckpointRun run = CheckpointRun.open(checkpoint, profile);
         TrainingData data = TrainingData.resolve(run.config().settings());
         var policy = run.binding().policy();

@@ -80,6 +80,14 @@ public final class InfoCommand implements Callable<Integer> {
 
     /** One line saying what the configuration trains and where. */
     private static String digest(Settings s) {
+        if (s.text("baton.model.family").equals("golf")) {
+            return "golf, " + s.wholeNumber("baton.model.num-layers") + " layers, dim " + s.wholeNumber("baton.model.model-dim")
+                    + " (" + s.wholeNumber("baton.model.num-heads") + " heads over " + s.wholeNumber("baton.golf.model.num-kv-heads")
+                    + " KV heads), vocab " + s.wholeNumber("baton.model.vocab-size") + " (" + s.text("baton.data.tokenizer") + ")"
+                    + ", " + s.wholeNumber("baton.devices.count") + " " + s.text("baton.devices.kind") + " device(s), "
+                    + s.wholeNumber("baton.golf.train.tokens-per-step") + " tokens per step for "
+                    + s.number("baton.golf.train.max-wallclock-seconds") + " s, data: " + s.text("baton.data.source");
+        }
         int steps = s.wholeNumber("baton.optim.schedule.scheduled-steps") + s.wholeNumber("baton.optim.schedule.extension-steps");
         return s.wholeNumber("baton.model.num-layers") + " layers, dim " + s.wholeNumber("baton.model.model-dim")
                 + " (" + s.wholeNumber("baton.model.num-heads") + " heads x " + s.wholeNumber("baton.model.head-dim") + ")"

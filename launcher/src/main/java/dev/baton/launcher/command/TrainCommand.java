@@ -4,6 +4,8 @@ import dev.baton.conf.BatonConfigException;
 import dev.baton.conf.ResolvedConfig;
 import dev.baton.conf.Settings;
 import dev.baton.launcher.ExitCodes;
+import dev.baton.launcher.golf.GolfSettings;
+import dev.baton.launcher.golf.GolfTrainRun;
 import dev.baton.launcher.config.RunBinding;
 import dev.baton.launcher.config.TrainingBinding;
 import dev.baton.launcher.options.ConfigOptions;
@@ -70,6 +72,9 @@ public final class TrainCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ResolvedConfig resolved = config.load();
+        if (GolfSettings.selected(resolved.settings())) {
+            return GolfTrainRun.run(resolved, out);
+        }
         Settings s = resolved.settings();
         String kind = s.choice("baton.devices.kind", "cpu", "cuda");
         if (kind.equals("cuda")) {

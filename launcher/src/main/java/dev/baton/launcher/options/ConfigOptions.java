@@ -21,4 +21,9 @@ public final class ConfigOptions {
     public ResolvedConfig load() {
         return profile.load(file);
     }
+
+    /** As {@link #load()}, starting from {@code fallbackProfile} when no --profile was given. */
+    public ResolvedConfig load(String fallbackProfile) {
+        return profile.load(file, fallbackProfile);
+    }
 }

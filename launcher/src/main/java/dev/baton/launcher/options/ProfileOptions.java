@@ -31,8 +31,14 @@ public final class ProfileOptions {
 
     /** Layers reference, profile, {@code configFile} (may be null), -D properties and --set. */
     public ResolvedConfig load(Path configFile) {
+        return load(configFile, null);
+    }
+
+    /** As {@link #load(Path)}, with {@code fallbackProfile} when the user named none (a command's own default). */
+    public ResolvedConfig load(Path configFile, String fallbackProfile) {
+        String name = profile != null ? profile : fallbackProfile;
         return ConfigLoader.fromClasspath()
-                .load(new ConfigRequest(profile, configFile, batonSystemProperties(), sets));
+                .load(new ConfigRequest(name, configFile, batonSystemProperties(), sets));
     }
 
     private static Map<String, String> batonSystemProperties() {

@@ -23,6 +23,7 @@ public final class CpuOps implements Ops {
     private final CpuRotary rotary;
     private final CpuAttention attention;
     private final CpuLoss loss;
+    private final CpuScales scales;
 
     public CpuOps() {
         this(Runtime.getRuntime().availableProcessors());
@@ -38,6 +39,7 @@ public final class CpuOps implements Ops {
         this.rotary = new CpuRotary(this.threads);
         this.attention = new CpuAttention(this.threads);
         this.loss = new CpuLoss(this.threads);
+        this.scales = new CpuScales(this.threads);
     }
 
     @Override
@@ -213,6 +215,16 @@ public final class CpuOps implements Ops {
     }
 
     @Override
+    public void rotaryHalfForward(Tensor x, Tensor cos, Tensor sin, Tensor out) {
+        rotary.half(x, cos, sin, out, false);
+    }
+
+    @Override
+    public void rotaryHalfBackward(Tensor dout, Tensor cos, Tensor sin, Tensor dx) {
+        rotary.half(dout, cos, sin, dx, true);
+    }
+
+    @Override
     public void keyOffsetForward(Tensor src, Tensor dst) {
         rotary.keyOffset(src, dst, false);
     }
@@ -239,6 +251,17 @@ public final class CpuOps implements Ops {
     public void softcappedCrossEntropy(Tensor logits, Tensor targets, float[] weights, float a, float b, float c,
                                        Tensor losses, Tensor dlogits) {
         loss.softcappedCrossEntropy(logits, targets, weights, a, b, c, losses, dlogits);
+    }
+
+    @Override
+    public void scaledAdd(Tensor out, Tensor base, Tensor src, Tensor scale) {
+        scales.scaledAdd(out, base, src, scale);
+    }
+
+    @Override
+    public void scaledAddBackward(Tensor dout, Tensor src, Tensor scale, Tensor dsrc, boolean accumulate,
+                                  Tensor dscale) {
+        scales.scaledAddBackward(dout, src, scale, dsrc, accumulate, dscale);
     }
 
     @Override

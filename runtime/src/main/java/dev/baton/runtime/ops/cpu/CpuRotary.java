@@ -58,6 +58,51 @@ final class CpuRotary {
         });
     }
 
+    /**
+     * The golf baseline's half-split rotation: channel i of each group of 2W pairs with i + W;
+     * {@code transpose} runs the inverse rotation (the backward).
+     */
+    void half(Tensor x, Tensor cos, Tensor sin, Tensor out, boolean transpose) {
+        String op = transpose ? "rotaryHalfBackward" : "rotaryHalfForward";
+        ShapeCheck.sameNumel(op, x, out);
+        int width = cos.shape().cols();
+        int rows = x.shape().dim(0);
+        ShapeCheck.that(cos.shape().dim(0) >= rows && cos.shape().equals(sin.shape()),
+                op + ": tables " + cos.shape() + "/" + sin.shape() + " do not cover " + rows + " positions");
+        long perRow = x.numel() / Math.max(rows, 1);
+        ShapeCheck.that(perRow % (2L * width) == 0, op + ": rows of " + x.shape() + " are not groups of " + 2 * width);
+        int groups = (int) (perRow / (2 * width));
+        CpuTensor xi = CpuTensor.of(x);
+        CpuTensor ci = CpuTensor.of(cos);
+        CpuTensor si = CpuTensor.of(sin);
+        CpuTensor o = CpuTensor.of(out);
+        float[] X = xi.floats();
+        float[] C = ci.floats();
+        float[] S = si.floats();
+        float[] O = o.floats();
+        int xo = xi.offset();
+        int co = ci.offset();
+        int so = si.offset();
+        int oo = o.offset();
+        float sign = transpose ? -1f : 1f;
+        threads.parallelFor(rows, Math.max(1, 4096 / (int) Math.max(1, perRow)), (r0, r1) -> {
+            for (int r = r0; r < r1; r++) {
+                int tb = r * width;
+                for (int g = 0; g < groups; g++) {
+                    int b = (int) (r * perRow) + g * 2 * width;
+                    for (int i = 0; i < width; i++) {
+                        float c = C[co + tb + i];
+                        float s = sign * S[so + tb + i];
+                        float x1 = X[xo + b + i];
+                        float x2 = X[xo + b + i + width];
+                        O[oo + b + i] = x1 * c + x2 * s;
+                        O[oo + b + i + width] = x2 * c - x1 * s;
+                    }
+                }
+            }
+        });
+    }
+
     void keyOffset(Tensor src, Tensor dst, boolean backward) {
         String op = backward ? "keyOffsetBackward" : "keyOffsetForward";
         ShapeCheck.that(src.shape().rank() == 3, op + ": expects (S, H, D), got " + src.shape());

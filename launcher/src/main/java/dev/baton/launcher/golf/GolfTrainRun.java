@@ -1,0 +1,142 @@
+package dev.baton.launcher.golf;
+
+import dev.baton.conf.ResolvedConfig;
+import dev.baton.launcher.ExitCodes;
+import dev.baton.runtime.data.TokenStream;
+import dev.baton.runtime.golf.GolfWeights;
+import dev.baton.runtime.golf.WeightEma;
+import dev.baton.runtime.golf.artifact.GolfArtifact;
+import dev.baton.runtime.golf.artifact.StateTensor;
+import dev.baton.runtime.golf.bpb.BitsPerByte;
+import dev.baton.runtime.golf.train.GolfTrainer;
+import dev.baton.runtime.model.golf.GolfGpt;
+import dev.baton.runtime.model.golf.GolfParams;
+import dev.baton.runtime.ops.cpu.CpuOps;
+import dev.baton.runtime.optim.MuonAndAdam;
+import dev.baton.runtime.optim.cpu.CpuOptimizerKernels;
+import dev.baton.runtime.param.ParamSet;
+import dev.baton.runtime.schedule.TrainingClock;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * {@code baton train} for the golf family, as the baseline's {@code main()} runs on one device:
+ * validation at step 0, every {@code eval.every} steps and after the last (outside the training
+ * clock), training-loss lines in the baseline's log format, the stop after the step that spends the
+ * wall-clock budget, then the weights (and their average) saved, the artifact written and
+ * evaluated after the round trip ({@code final_roundtrip_exact val_bpb}, the challenge's score).
+ */
+public final class GolfTrainRun {
+    private final GolfSettings golf;
+    private final GolfData data;
+    private final PrintWriter out;
+
+    private GolfTrainRun(GolfSettings golf, GolfData data, PrintWriter out) {
+        this.golf = golf;
+        this.data = data;
+        this.out = out;
+    }
+
+    /** Trains with the configuration; returns the exit code. */
+    public static int run(ResolvedConfig config, PrintWriter out) {
+        GolfSettings.requireOneCpuDevice(config.settings());
+        GolfSettings golf = GolfSettings.of(config.settings());
+        GolfData data = GolfData.resolve(config.settings(), golf);
+        return new GolfTrainRun(golf, data, out).train(config.profile());
+    }
+
+    private int train(String profile) {
+        int[] val = data.validation(golf);
+        long iterations = golf.schedule().iterations();
+        log(String.format(Locale.ROOT, "golf %s: %d x %d, %d heads over %d KV heads, MLP %dx, vocab %d: %,d params",
+                profile, golf.model().numLayers(), golf.model().modelDim(), golf.model().numHeads(),
+                golf.model().numKvHeads(), golf.model().mlpMult(), golf.model().vocabSize(), GolfParams.count(golf.model())));
+        log(String.format(Locale.ROOT, "data: %s (%,d train tokens, %,d validation tokens); %,d tokens per step in %d "
+                        + "micro-step(s) of %d-token sequences", data.shards().description(),
+                data.shards().train().totalTokens(), val.length, golf.tokensPerStep(), golf.accumSteps(), golf.seqLen()));
+        log(String.format(Locale.ROOT, "schedule: %d iterations, budget %.0f s, warm-down %d steps; EMA %s",
+                iterations, golf.schedule().budgetMs() / 1000, golf.schedule().warmdownIters(),
+                golf.emaDecay() > 0 ? Double.toString(golf.emaDecay()) : "off"));
+        int maxTokens = Math.max(golf.microBatchTokens(), golf.evalForwardTokens());
+        try (CpuOps ops = new CpuOps(golf.threads()); CpuOptimizerKernels kernels = new CpuOptimizerKernels(golf.threads());
+             ParamSet params = GolfParams.create(ops, golf.model(), golf.seed());
+             GolfGpt gpt = new GolfGpt(ops, golf.model(), params, golf.seqLen(), maxTokens);
+             MuonAndAdam optimizer = new MuonAndAdam(params, GolfParams.groups(golf.model()), ops, kernels,
+                     golf.optimizer())) {
+            WeightEma ema = golf.emaDecay() > 0 ? WeightEma.of(ops, params, golf.emaDecay()) : null;
+            GolfTrainer trainer = new GolfTrainer(ops, gpt, optimizer, new TokenStream(data.shards().train()),
+                    golf.schedule(), TrainingClock.system(), golf.tokensPerStep(), golf.accumSteps(), ema);
+            TrainingClock clock = trainer.clock();
+            while (true) {
+                long step = trainer.step();
+                boolean last = trainer.done();
+                if (last || (golf.evalEvery() > 0 && step % golf.evalEvery() == 0)) {
+                    clock.pause();
+                    BitsPerByte r = GolfScoring.score(ops, gpt, data.bytes(), val, golf.evalStride(), "validation");
+                    log(String.format(Locale.ROOT, "step:%d/%d %s train_time:%.0fms step_avg:%.2fms", step, iterations,
+                            GolfScoring.describe(r, false), clock.elapsedMs(), clock.elapsedMs() / Math.max(step, 1)));
+                }
+                if (last) {
+                    if (step < iterations) {
+                        log(String.format(Locale.ROOT, "stopping_early: wallclock_cap train_time:%.0fms step:%d/%d",
+                                clock.elapsedMs(), step, iterations));
+                    }
+                    break;
+                }
+                GolfTrainer.StepReport s = trainer.runStep();
+                if (s.step() + 1 <= 10 || (s.step() + 1) % golf.logEvery() == 0 || trainer.done()) {
+                    log(String.format(Locale.ROOT, "step:%d/%d train_loss:%.4f lr_scale:%.3f train_time:%.0fms "
+                                    + "step_avg:%.2fms", s.step() + 1, iterations, s.trainLoss(), s.lrScale(), s.elapsedMs(),
+                            s.elapsedMs() / (s.step() + 1)));
+                }
+            }
+            finish(ops, gpt, params, ema, val, trainer.step());
+        }
+        return ExitCodes.OK;
+    }
+
+    /** Saves the weights, evaluates the average, writes the artifact and scores its round trip. */
+    private void finish(CpuOps ops, GolfGpt gpt, ParamSet params, WeightEma ema, int[] val, long steps) {
+        String stepDir = String.format(Locale.ROOT, "step-%08d", steps);
+        Path dir = golf.checkpointDir().resolve("golf");
+        Path weights = dir.resolve(stepDir).resolve(GolfWeights.WEIGHTS_FILE);
+        GolfWeights.save(weights, ops, params, ema, Map.of("steps", Long.toString(steps)));
+        try {
+            Path tmp = Files.createTempFile(dir, ".latest", ".tmp");
+            Files.writeString(tmp, stepDir + "\n", StandardCharsets.UTF_8);
+            Files.move(tmp, dir.resolve("latest"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot update " + dir.resolve("latest"), e);
+        }
+        log("saved " + weights);
+        List<StateTensor> state;
+        if (ema != null) {
+            ema.copyTo(ops, params);
+            BitsPerByte r = GolfScoring.score(ops, gpt, data.bytes(), val, golf.evalStride(), "validation (EMA)");
+            log("ema " + GolfScoring.describe(r, false));
+            state = ema.state();
+        } else {
+            state = StateTensor.of(ops, params);
+        }
+        Path artifact = weights.getParent().resolve("model.int8." + golf.codec().label() + ".ptz");
+        GolfArtifactExport.Result written = GolfArtifactExport.write(state, golf.codec(), artifact);
+        log("quantised: " + written.tensors());
+        log(written.size().describe());
+        GolfWeights.load(GolfArtifact.restore(GolfArtifact.read(artifact)), params, ops);
+        BitsPerByte r = GolfScoring.score(ops, gpt, data.bytes(), val, golf.evalStride(), "validation (artifact)");
+        String tag = "final_int8_" + golf.codec().label() + "_roundtrip";
+        log(tag + " " + GolfScoring.describe(r, false));
+        log(tag + "_exact " + GolfScoring.describe(r, true));
+    }
+
+    private void log(String line) {
+        out.println(line);
+        out.flush();
+    }
+}

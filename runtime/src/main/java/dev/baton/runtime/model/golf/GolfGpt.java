@@ -1,0 +1,253 @@
+package dev.baton.runtime.model.golf;
+
+import dev.baton.runtime.ops.Ops;
+import dev.baton.runtime.param.ParamSet;
+import dev.baton.runtime.tensor.DType;
+import dev.baton.runtime.tensor.Shape;
+import dev.baton.runtime.tensor.Tensor;
+
+/**
+ * The parameter-golf baseline's GPT ({@code train_gpt.py}'s {@code GPT}) on any {@link Ops}
+ * backend, llm.c style: {@link #forward} keeps every layer's activations in buffers sized once,
+ * {@link #backward} accumulates (+=) into the gradients of the {@link ParamSet}.
+ *
+ * <p>Why a sibling of {@link dev.baton.runtime.model.Gpt} and not a configuration of it: the two
+ * models share the ops and the llm.c layout but little structure. The record keeps its weights in
+ * banks with λ scalars, gates, value embeddings, YaRN, windows and multi-token prediction; golf
+ * keeps one Linear weight per projection under its {@code state_dict} name (so checkpoints and
+ * artifacts map one to one to PyTorch), grouped-query attention, half-split RoPE, per-channel
+ * learned scales, a U-net with learned skip weights and a tied tanh-softcapped head. Configuring
+ * one class to be both would make every layer a branch on the model family.
+ *
+ * <p>A batch is consecutive sequences of {@code seqLen} tokens (the last may be shorter), each
+ * attended causally on its own from position 0, as the baseline's (B, seq_len) batches are;
+ * attention crosses BOS tokens inside a sequence, as the baseline's does.
+ *
+ * <pre>{@code
+ * ParamSet params = GolfParams.create(ops, config, seed);
+ * try (GolfGpt gpt = new GolfGpt(ops, config, params, 1024, 8192)) {
+ *     Tensor loss = gpt.forward(inputs, targets);   // mean CE over the batch, on the backend
+ *     gpt.backward(1f / gradAccumSteps);
+ *     Tensor perToken = gpt.tokenLosses(valInputs, valTargets);
+ * }
+ * }</pre>
+ */
+public final class GolfGpt implements AutoCloseable {
+    private final Ops ops;
+    private final GolfConfig config;
+    private final ParamSet params;
+    private final int seqLen;
+    private final int maxTokens;
+    private final GolfWorkspace ws;
+    private final GolfRope rope;
+    private final GolfEmbedding embedding;
+    private final GolfBlock[] blocks;
+    private final GolfHead head;
+    private final int[] skipSources;
+    /** Per encoder block: the gradient its output receives through the skip. */
+    private final Tensor[] skipGrad;
+    private final Tensor[] outputs;
+    private final Tensor ids;
+    private final Tensor targets;
+    private final Tensor cuSeqlens;
+    private final Tensor kvRepeat;
+    private final GolfStep step = new GolfStep();
+    private boolean backwardReady;
+
+    /**
+     * Builds the model over existing parameters (from {@link GolfParams#create} or a checkpoint).
+     *
+     * @param seqLen    the sequence length (train_seq_len); rotary positions restart every seqLen tokens
+     * @param maxTokens the longest batch any call will see, in tokens
+     */
+    public GolfGpt(Ops ops, GolfConfig config, ParamSet params, int seqLen, int maxTokens) {
+        if (seqLen < 1 || maxTokens < 1) {
+            throw new IllegalArgumentException("sequence length " + seqLen + " and batch " + maxTokens
+                    + " tokens must be positive");
+        }
+        GolfParams.validate(config, params);
+        this.ops = ops;
+        this.config = config;
+        this.params = params;
+        this.seqLen = seqLen;
+        this.maxTokens = maxTokens;
+        this.ws = new GolfWorkspace(ops, config, maxTokens);
+        this.rope = new GolfRope(ops, config.headDim(), config.ropeBase(), seqLen, maxTokens);
+        this.embedding = new GolfEmbedding(ops, config, params, ws, maxTokens);
+        int layers = config.numLayers();
+        int enc = config.encoderLayers();
+        this.blocks = new GolfBlock[layers];
+        this.skipSources = new int[layers];
+        this.skipGrad = new Tensor[layers];
+        for (int i = 0; i < layers; i++) {
+            int j = i - enc;
+            // decoder block j pops the skips pushed by the encoder, last pushed first
+            boolean takesSkip = j >= 0 && j < config.skipWeights();
+            skipSources[i] = takesSkip ? enc - 1 - j : -1;
+            blocks[i] = new GolfBlock(ops, config, params, ws, rope, i, takesSkip ? j : -1, maxTokens);
+            if (takesSkip) {
+                skipGrad[enc - 1 - j] = GolfWorkspace.activations(ops, maxTokens, config.modelDim());
+            }
+        }
+        this.head = new GolfHead(ops, config, params, ws, maxTokens);
+        this.outputs = new Tensor[layers];
+        this.ids = ops.allocate(Shape.of(maxTokens), DType.I32);
+        this.targets = ops.allocate(Shape.of(maxTokens), DType.I32);
+        this.cuSeqlens = ops.allocate(Shape.of((maxTokens + seqLen - 1) / seqLen + 1), DType.I32);
+        int h = config.numHeads();
+        int group = h / config.numKvHeads();
+        int[] repeat = new int[maxTokens * h];
+        for (int i = 0; i < repeat.length; i++) {
+            repeat[i] = (i / h) * config.numKvHeads() + (i % h) / group;
+        }
+        this.kvRepeat = ops.uploadInts(repeat, Shape.of(repeat.length));
+    }
+
+    public GolfConfig config() {
+        return config;
+    }
+
+    public ParamSet params() {
+        return params;
+    }
+
+    public int seqLen() {
+        return seqLen;
+    }
+
+    public int maxTokens() {
+        return maxTokens;
+    }
+
+    /**
+     * Training forward: the mean next-token cross-entropy of the batch (one element, on the backend),
+     * keeping every activation and dlogits for {@link #backward}.
+     */
+    public Tensor forward(int[] inputs, int[] targetIds) {
+        prepare(inputs, targetIds, true);
+        Tensor loss = head.meanLoss(step, run());
+        backwardReady = true;
+        return loss;
+    }
+
+    /** Evaluation: the mean cross-entropy (one element). Discards a training forward's activations. */
+    public Tensor evaluate(int[] inputs, int[] targetIds) {
+        prepare(inputs, targetIds, false);
+        return head.meanLoss(step, run());
+    }
+
+    /**
+     * Evaluation: each token's cross-entropy in nats (T elements, fp32, on the backend), a view valid
+     * until the next call. Discards a training forward's activations.
+     */
+    public Tensor tokenLosses(int[] inputs, int[] targetIds) {
+        prepare(inputs, targetIds, false);
+        return head.tokenLosses(step, run());
+    }
+
+    /**
+     * Softcapped logits (T, V) of one sequence of at most {@code seqLen} tokens, for sampling: a view
+     * valid until the next call, holding {@code cap·tanh(x/cap) + cap} (the constant does not change
+     * a softmax).
+     */
+    public Tensor logits(int[] tokens) {
+        if (tokens.length > seqLen) {
+            throw new IllegalArgumentException(tokens.length + " tokens exceed the sequence length " + seqLen);
+        }
+        prepare(tokens, null, false);
+        Tensor out = head.logits(step, run());
+        head.softcap(out);
+        return out;
+    }
+
+    /**
+     * Backward of the latest {@link #forward}: accumulates {@code lossScale · ∂loss/∂θ} into every
+     * parameter's gradient (the baseline's {@code loss * grad_scale}).
+     */
+    public void backward(float lossScale) {
+        if (!backwardReady) {
+            throw new IllegalStateException("backward needs a training forward first (evaluation discards the "
+                    + "activations)");
+        }
+        backwardReady = false;
+        for (Tensor g : skipGrad) {
+            if (g != null) {
+                ops.fill(step.rows(g), 0f);
+            }
+        }
+        Tensor dres = step.rows(ws.dres);
+        Tensor dx0 = step.rows(ws.dx0);
+        head.backward(step, lossScale, dres);
+        ops.fill(dx0, 0f);
+        Tensor x0 = embedding.forwardOutput(step);
+        for (int i = blocks.length - 1; i >= 0; i--) {
+            if (skipGrad[i] != null) {
+                ops.axpby(dres, 1f, dres, 1f, step.rows(skipGrad[i]));
+            }
+            int src = skipSources[i];
+            blocks[i].backward(step, x0, dres, dx0, src >= 0 ? outputs[src] : null,
+                    src >= 0 ? step.rows(skipGrad[src]) : null);
+        }
+        // block 0's input is x0 itself
+        ops.axpby(dx0, 1f, dx0, 1f, dres);
+        embedding.backward(step, dx0);
+    }
+
+    private Tensor run() {
+        Tensor x0 = embedding.forward(step);
+        Tensor x = x0;
+        for (int i = 0; i < blocks.length; i++) {
+            int src = skipSources[i];
+            outputs[i] = blocks[i].forward(step, x, x0, src >= 0 ? outputs[src] : null);
+            x = outputs[i];
+        }
+        return x;
+    }
+
+    private void prepare(int[] inputs, int[] targetIds, boolean training) {
+        int t = inputs.length;
+        if (t < 1 || t > maxTokens) {
+            throw new IllegalArgumentException("batch of " + t + " tokens; this model was built for 1.." + maxTokens);
+        }
+        if (targetIds != null && targetIds.length != t) {
+            throw new IllegalArgumentException(t + " inputs but " + targetIds.length + " targets");
+        }
+        backwardReady = false;
+        step.tokens = t;
+        step.training = training;
+        step.ids = ids.narrow(0, t);
+        ops.writeInts(step.ids, inputs);
+        if (targetIds != null) {
+            step.targets = targets.narrow(0, t);
+            ops.writeInts(step.targets, targetIds);
+        }
+        int sequences = (t + seqLen - 1) / seqLen;
+        int[] cu = new int[sequences + 1];
+        for (int s = 1; s <= sequences; s++) {
+            cu[s] = Math.min(s * seqLen, t);
+        }
+        step.cuSeqlens = cuSeqlens.narrow(0, cu.length);
+        ops.writeInts(step.cuSeqlens, cu);
+        step.kvRepeat = kvRepeat.narrow(0, t * config.numHeads());
+    }
+
+    @Override
+    public void close() {
+        embedding.close();
+        for (GolfBlock b : blocks) {
+            b.close();
+        }
+        head.close();
+        rope.close();
+        ws.close();
+        for (Tensor g : skipGrad) {
+            if (g != null) {
+                g.close();
+            }
+        }
+        ids.close();
+        targets.close();
+        cuSeqlens.close();
+        kvRepeat.close();
+    }
+}

@@ -1,0 +1,22 @@
+package dev.baton.runtime.model.golf;
+
+import dev.baton.runtime.tensor.Tensor;
+
+/**
+ * What one forward fixes and its backward reuses: the token count, the device views of the ids,
+ * targets, sequence boundaries and the K/V head-repeat map, and whether activations are kept.
+ */
+final class GolfStep {
+    int tokens;
+    Tensor ids;
+    Tensor targets;
+    Tensor cuSeqlens;
+    /** Row gather map from (T·H) query heads to (T·H_kv) key/value heads, for T tokens. */
+    Tensor kvRepeat;
+    boolean training;
+
+    /** The first {@link #tokens} rows of a buffer sized for the longest batch. */
+    Tensor rows(Tensor full) {
+        return full.narrow(0, tokens);
+    }
+}
