@@ -4,12 +4,11 @@ import dev.baton.conf.Settings;
 import dev.baton.runtime.model.GptConfig;
 import dev.baton.runtime.optim.ParamTable;
 import dev.baton.runtime.schedule.ScheduleConfig;
-import dev.baton.runtime.train.RunPolicy;
 import dev.baton.runtime.train.TrainingConfig;
 
 /**
  * The whole configuration of a training run, bound and checked before any data is read: the
- * mathematics ({@link TrainingConfig}), the loop's {@link RunPolicy}, and the compute threads.
+ * mathematics ({@link TrainingConfig}), the run's {@link RunPolicy}, and the compute threads of each CPU device.
  */
 public record TrainingBinding(TrainingConfig training, RunPolicy policy, int threads) {
 
