@@ -63,11 +63,7 @@ final class GptFixture {
     }
 
     private static ScheduleConfig twentySteps() {
-        ScheduleConfig s = ScheduleConfig.recordSmall();
-        return new ScheduleConfig(15, 5, s.cooldownFrac(), s.lrMaxSteps(), s.extensionLr(), s.batchTokens(),
-                s.extensionBatchTokens(), s.windowBlocks(), s.finalWindowBlocks(), s.validationWindowBlocks(),
-                s.blockSize(), s.splitFrac(), s.momentumWarmupSteps(), s.momentumCooldownSteps(), s.momentumMin(),
-                s.momentumMax(), s.mtpRule(), s.adamPeriod());
+        return ScheduleConfig.recordSmall().withIterations(15, 5);
     }
 
     /** The work of every device: one thread each, the record's param table and optimizer constants. */

@@ -25,11 +25,7 @@ class GptPassTest {
             new int[] {0, 5, 8});
 
     private static ScheduleConfig twentySteps() {
-        ScheduleConfig s = ScheduleConfig.recordSmall();
-        return new ScheduleConfig(15, 5, s.cooldownFrac(), s.lrMaxSteps(), s.extensionLr(), s.batchTokens(),
-                s.extensionBatchTokens(), s.windowBlocks(), s.finalWindowBlocks(), s.validationWindowBlocks(),
-                s.blockSize(), s.splitFrac(), s.momentumWarmupSteps(), s.momentumCooldownSteps(), s.momentumMin(),
-                s.momentumMax(), s.mtpRule(), s.adamPeriod());
+        return ScheduleConfig.recordSmall().withIterations(15, 5);
     }
 
     private static GptPass pass(CpuOps ops, ParamSet params) {
