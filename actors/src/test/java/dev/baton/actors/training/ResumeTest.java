@@ -25,8 +25,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code baton train}'s resume contract through the actors ({@link TinyRun}: W = 2, a YaRN
- * transition, the untie and the extension steps on the way): a run stopped after step 2 (no Adam
- * update there) finishes step 3 too, checkpoints and stops; resumed, it reproduces the losses
+ * transition, the untie and the extension steps on the way): a stop requested as step 1 ends
+ * reaches the coordinator while step 2 runs (a message, as Ctrl-C's); step 2 has no Adam update, so
+ * the run finishes step 3 too, checkpoints and stops; resumed, it reproduces the losses
  * (training and validation, as logged), the final weights and the final optimizer state of an
  * uninterrupted run bit for bit, and its loss log reads as the uninterrupted one. Resumed on one
  * device (the same slices as two micro-steps) it gives the same losses up to summation order.
@@ -47,8 +48,9 @@ class ResumeTest {
                 dir.resolve("straight.jsonl"));
         interrupted = TinyRun.run(TinyRun.settings(2).withCheckpoints(dir.resolve("interrupted"), 0), CONFIG, shards,
                 dir.resolve("interrupted.jsonl"), (rank, work) -> work, s -> {
-                    if (s.report().step() == 2) {
-                        s.run().requestStop(StopMode.FINISH_STEP);   // as Ctrl-C would, after a step without Adam
+                    if (s.report().step() == 1) {
+                        // as Ctrl-C would: processed once step 2 (no Adam) is under way
+                        s.run().requestStop(StopMode.FINISH_STEP);
                     }
                 });
     }
