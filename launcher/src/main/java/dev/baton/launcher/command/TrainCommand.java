@@ -165,7 +165,7 @@ public final class TrainCommand implements Callable<Integer> {
     private void sample(PrintWriter out, TrainingBinding bound, TrainingData data, RunResult result) {
         int context = sampleTokens + 1;
         try (LoadedModel model = LoadedModel.load(result.lastCheckpoint(), bound.training().model(),
-                new TrainingSchedule(bound.training().schedule()), context, bound.threads())) {
+                new TrainingSchedule(bound.training().schedule()), context, bound.oneDeviceThreads())) {
             TextSample sample = new TextSample(data.tokenizer());
             out.println("sample (" + sampleTokens + " tokens, temperature " + TextSample.TEMPERATURE + ", top-k "
                     + TextSample.TOP_K + ", seed " + bound.training().seed() + "):");

@@ -24,6 +24,11 @@ public record TrainingBinding(TrainingConfig training, RunPolicy policy, int thr
         return new TrainingBinding(training, RunBinding.policy(s, schedule, world, accum), RunBinding.threads(s));
     }
 
+    /** Compute threads of the one CPU device that evaluates or samples a model: every device's threads together. */
+    public int oneDeviceThreads() {
+        return threads * policy.world();
+    }
+
     /** The longest slice a step or validation hands a device: what the model's buffers are sized for. */
     public int maxSliceTokens() {
         int slices = policy.world() * policy.accumSteps();

@@ -39,6 +39,6 @@ public record CheckpointRun(Path dir, ResolvedConfig config, TrainingBinding bin
     /** The checkpoint's weights in a model on one CPU device, sized for slices of {@code maxTokens}. */
     public LoadedModel model(int maxTokens) {
         return LoadedModel.load(dir, binding.training().model(), new TrainingSchedule(binding.training().schedule()),
-                maxTokens, binding.threads());
+                maxTokens, binding.oneDeviceThreads());
     }
 }
