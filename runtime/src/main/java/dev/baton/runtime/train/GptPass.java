@@ -1,6 +1,5 @@
-package dev.baton.actors.training;
+package dev.baton.runtime.train;
 
-import dev.baton.actors.work.EvalResult;
 import dev.baton.runtime.data.Batch;
 import dev.baton.runtime.model.ForwardSchedule;
 import dev.baton.runtime.model.Gpt;
@@ -9,15 +8,16 @@ import dev.baton.runtime.schedule.AttentionWindows;
 import dev.baton.runtime.schedule.TrainingSchedule;
 
 /**
- * The real model's part of a device's work: forward and backward of {@link Gpt} per micro-batch
- * with the step's MTP weights and attention windows, and evaluation, as the record's training loop
- * drives its model.
+ * The GPT at a point of its training schedule, as the record's training loop drives its model:
+ * forward and backward per micro-batch with the step's MTP weights and attention windows, and
+ * evaluation (and sampling) after a number of steps. This is the one keeper of the rotary state.
  *
  * <p>YaRN: the rotary tables and softmax scales stand where the record's would after
  * {@code advance_schedule(step)}: every transition of steps 1..step applied in order. They are
  * brought there before the first forward of a step (or an evaluation) from wherever they stand, so
  * a replica that starts at a resumed step, or evaluates before its first step, gets the same
- * tables as one that ran from step 0. Owns (and closes) the model, not its parameters.
+ * tables as one that ran from step 0; replaying the same fp32 operations gives the same bits.
+ * Owns (and closes) the model, not its parameters.
  */
 public final class GptPass implements ModelPass {
     private final Gpt gpt;
@@ -52,14 +52,23 @@ public final class GptPass implements ModelPass {
      * validation's (the long window extended without YaRN), as the record's validation.
      */
     @Override
-    public EvalResult evaluate(Batch batch, int stepsDone) {
+    public LossSum evaluate(Batch batch, int stepsDone) {
+        double mean = ops.download(gpt.evaluate(batch, evaluationAt(stepsDone)))[0];
+        return new LossSum(mean * batch.length(), batch.length());
+    }
+
+    /** A sampler over the model as it is evaluated after {@code stepsDone} steps. */
+    public Sampler sampler(int stepsDone, int vocab, int bos) {
+        return new Sampler(ops, gpt, evaluationAt(stepsDone), vocab, bos);
+    }
+
+    /** Positions the rotary state after {@code stepsDone} steps and gives the windows to evaluate with. */
+    private ForwardSchedule evaluationAt(int stepsDone) {
         int last = schedule.numIterations();
         int step = Math.min(stepsDone, last);
         moveYarnTo(step);
         AttentionWindows w = step == last ? schedule.finalValidationWindows() : schedule.windows(step);
-        double mean = ops.download(gpt.evaluate(batch, new ForwardSchedule(schedule.mtpWeights(step), w.shortBlocks(),
-                w.longBlocks())))[0];
-        return new EvalResult(mean * batch.length(), batch.length());
+        return new ForwardSchedule(schedule.mtpWeights(step), w.shortBlocks(), w.longBlocks());
     }
 
     private void moveYarnTo(int step) {

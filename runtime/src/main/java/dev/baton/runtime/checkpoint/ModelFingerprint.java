@@ -1,4 +1,4 @@
-package dev.baton.runtime.train;
+package dev.baton.runtime.checkpoint;
 
 import dev.baton.runtime.model.GptConfig;
 import dev.baton.runtime.model.LayerLayout;
@@ -21,6 +21,9 @@ import java.util.TreeSet;
  * fails with a message that names every field that differs.
  */
 public record ModelFingerprint(Map<String, String> fields) {
+    /** No fields: a workload that does not describe its model (test stand-ins). */
+    public static final ModelFingerprint NONE = new ModelFingerprint(Map.of());
+
     public ModelFingerprint {
         fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }

@@ -1,10 +1,11 @@
-package dev.baton.runtime.train;
+package dev.baton.launcher.config;
 
 import java.nio.file.Path;
 
 /**
- * How the {@link TrainingLoop} runs around the steps: the data split over ranks and micro-steps,
- * validation cadence and size, checkpoints and the loss log. Nothing here changes the numbers.
+ * How {@code baton train} runs around the steps, bound from {@code baton.run}, {@code baton.data} and
+ * {@code baton.devices}: the data split over ranks and micro-steps, validation cadence and size,
+ * checkpoints and the loss log. Nothing here changes the numbers.
  *
  * @param world           ranks the batch is split over (the loader's world size)
  * @param accumSteps      micro-steps per rank and step

@@ -1,4 +1,4 @@
-package dev.baton.runtime.train;
+package dev.baton.actors.training;
 
 import java.util.Random;
 

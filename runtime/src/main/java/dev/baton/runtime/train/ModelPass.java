@@ -1,12 +1,12 @@
-package dev.baton.actors.training;
+package dev.baton.runtime.train;
 
-import dev.baton.actors.work.EvalResult;
 import dev.baton.runtime.data.Batch;
 
 /**
- * The model's part of a device's work: forward and backward of a micro-batch into the gradient
- * buffers of its {@code ParamSet}, and evaluation. {@link GptPass} implements it with {@code Gpt}
- * (the step gives the schedule's windows, MTP weights and YaRN transitions); tests also use a fake.
+ * The model's part of a device's training work: forward and backward of a micro-batch into the
+ * gradient buffers of its parameters, and evaluation, at a step of the training schedule.
+ * {@link GptPass} implements it with the GPT (the step gives the schedule's windows, MTP weights
+ * and YaRN); tests also use simpler models.
  */
 public interface ModelPass extends AutoCloseable {
     /**
@@ -17,8 +17,8 @@ public interface ModelPass extends AutoCloseable {
      */
     double forwardBackward(Batch batch, float lossScale, int step);
 
-    /** Evaluation loss of one batch, no gradients, of the model after {@code stepsDone} training steps. */
-    EvalResult evaluate(Batch batch, int stepsDone);
+    /** Evaluation loss of one batch, summed over its tokens, of the model after {@code stepsDone} training steps. */
+    LossSum evaluate(Batch batch, int stepsDone);
 
     @Override
     void close();

@@ -1,4 +1,4 @@
-package dev.baton.actors.training;
+package dev.baton.runtime.train;
 
 import dev.baton.runtime.data.Batch;
 import dev.baton.runtime.model.ForwardSchedule;
@@ -8,6 +8,7 @@ import dev.baton.runtime.model.GptParams;
 import dev.baton.runtime.model.LayerLayout;
 import dev.baton.runtime.ops.cpu.CpuOps;
 import dev.baton.runtime.param.ParamSet;
+import dev.baton.runtime.schedule.ScheduleConfig;
 import dev.baton.runtime.schedule.TrainingSchedule;
 import org.junit.jupiter.api.Test;
 
@@ -18,9 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 /** {@link GptPass} on a micro model: the reported loss, and YaRN brought to each step whatever came before. */
 class GptPassTest {
     static final GptConfig MICRO = GptConfig.standard(128, LayerLayout.micro(), 16, 2, 8).withBlockSize(4);
-    static final TrainingSchedule SCHEDULE = GptFixture.SCHEDULE;
+    /** record-small's phases stretched to 15 + 5 steps: YaRN transitions before steps 5, 10 and 15. */
+    static final TrainingSchedule SCHEDULE = new TrainingSchedule(twentySteps());
     static final Batch BATCH = new Batch(new int[] {5, 9, 3, 7, 1, 2, 8, 4}, new int[] {9, 3, 7, 1, 2, 8, 4, 6},
             new int[] {0, 5, 8});
+
+    private static ScheduleConfig twentySteps() {
+        return ScheduleConfig.recordSmall().withIterations(15, 5);
+    }
 
     private static GptPass pass(CpuOps ops, ParamSet params) {
         return new GptPass(new Gpt(ops, MICRO, params, 8), ops, SCHEDULE);
