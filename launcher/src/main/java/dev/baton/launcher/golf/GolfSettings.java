@@ -38,17 +38,19 @@ public record GolfSettings(GolfConfig model, MuonAndAdamConfig optimizer, GolfLr
     }
 
     /**
-     * Golf training runs on one CPU device for now (evaluation and export always run on the CPU
-     * backend, whatever the devices section says).
+     * Golf training runs on one device for now: one CPU, or GPU 0 with {@code baton.devices.kind =
+     * cuda} (evaluation and export always run on the CPU backend, whatever the devices section
+     * says). Returns true for the GPU.
      */
-    public static void requireOneCpuDevice(Settings s) {
+    public static boolean requireOneDevice(Settings s) {
         String kind = s.choice("baton.devices.kind", "cpu", "cuda");
         int world = s.wholeNumber("baton.devices.count") * s.wholeNumber("baton.cluster.nodes");
-        if (!kind.equals("cpu") || world != 1) {
-            throw new BatonConfigException("golf runs on one CPU device for now, but the configuration asks for "
-                    + world + " " + kind + " device(s); the GPU and multi-device golf path comes with the CUDA golf "
-                    + "kernels. Use --set baton.devices.kind=cpu --set baton.devices.count=1");
+        if (world != 1) {
+            throw new BatonConfigException("golf training runs on one device for now (one CPU, or GPU 0 with "
+                    + "baton.devices.kind = cuda), but the configuration asks for " + world + " " + kind + " device(s); "
+                    + "multi-device golf comes with the actor integration. Use --set baton.devices.count=1");
         }
+        return kind.equals("cuda");
     }
 
     /** Binds and checks every golf key. */
@@ -89,6 +91,7 @@ public record GolfSettings(GolfConfig model, MuonAndAdamConfig optimizer, GolfLr
         if (!(recurrenceAt >= 0 && recurrenceAt < 1)) {
             throw new BatonConfigException("baton.golf.recurrence.activate-at = " + recurrenceAt + " must be in [0, 1)");
         }
+        model = GolfTechniqueSettings.apply(s, model);
         MuonAndAdamConfig optimizer;
         try {
             optimizer = new MuonAndAdamConfig(s.number("baton.golf.optim.matrix-lr"), s.number("baton.golf.optim.scalar-lr"),

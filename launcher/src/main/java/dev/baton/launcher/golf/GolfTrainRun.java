@@ -8,10 +8,17 @@ import dev.baton.runtime.golf.WeightEma;
 import dev.baton.runtime.golf.artifact.GolfArtifact;
 import dev.baton.runtime.golf.artifact.StateTensor;
 import dev.baton.runtime.golf.bpb.BitsPerByte;
+import dev.baton.runtime.golf.eval.ScoreFirstResult;
 import dev.baton.runtime.golf.train.GolfTrainer;
 import dev.baton.runtime.model.golf.GolfGpt;
 import dev.baton.runtime.model.golf.GolfParams;
+import dev.baton.conf.BatonConfigException;
+import dev.baton.kernels.driver.CudaAvailability;
+import dev.baton.kernels.ops.CudaOps;
+import dev.baton.kernels.optim.CudaOptimizerKernels;
+import dev.baton.runtime.ops.Ops;
 import dev.baton.runtime.ops.cpu.CpuOps;
+import dev.baton.runtime.optim.OptimizerKernels;
 import dev.baton.runtime.optim.MuonAndAdam;
 import dev.baton.runtime.optim.cpu.CpuOptimizerKernels;
 import dev.baton.runtime.param.ParamSet;
@@ -30,28 +37,67 @@ import java.util.Map;
  * validation at step 0, every {@code eval.every} steps and after the last (outside the training
  * clock), training-loss lines in the baseline's log format, the stop after the step that spends the
  * wall-clock budget, then the weights (and their average) saved, the artifact written and
- * evaluated after the round trip ({@code final_roundtrip_exact val_bpb}, the challenge's score).
+ * evaluated after the round trip ({@code final_roundtrip_exact val_bpb}, the challenge's score), and
+ * again with score-first TTT and/or n-gram mixing when {@code baton.golf.eval.ttt} / {@code .ngram}
+ * is enabled ({@code final_<int8|int6>_<codec>_roundtrip_<ttt|ngram|ttt_ngram>_exact}); with
+ * {@code export.quant = gptq-int6} GPTQ is calibrated on training batches first.
  */
 public final class GolfTrainRun {
     private final GolfSettings golf;
     private final GolfData data;
     private final PrintWriter out;
+    private final GolfScoreFirst scoreFirst;
+    private final GolfQuantSettings quant;
 
-    private GolfTrainRun(GolfSettings golf, GolfData data, PrintWriter out) {
+    private GolfTrainRun(GolfSettings golf, GolfData data, PrintWriter out, GolfScoreFirst scoreFirst,
+                         GolfQuantSettings quant) {
         this.golf = golf;
         this.data = data;
         this.out = out;
+        this.scoreFirst = scoreFirst;
+        this.quant = quant;
     }
 
     /** Trains with the configuration; returns the exit code. */
     public static int run(ResolvedConfig config, PrintWriter out) {
-        GolfSettings.requireOneCpuDevice(config.settings());
+        boolean gpu = GolfSettings.requireOneDevice(config.settings());
         GolfSettings golf = GolfSettings.of(config.settings());
+        if (gpu) {
+            CudaAvailability.Status cuda = CudaAvailability.probe();
+            if (!cuda.available()) {
+                throw new BatonConfigException("baton.devices.kind = cuda, but there is no CUDA device (" + cuda.reason()
+                        + "); use --set baton.devices.kind=cpu");
+            }
+        }
         GolfData data = GolfData.resolve(config.settings(), golf);
-        return new GolfTrainRun(golf, data, out).train(config.profile());
+        return new GolfTrainRun(golf, data, out, GolfScoreFirst.of(config.settings()),
+                GolfQuantSettings.of(config.settings())).train(config.profile(), gpu);
     }
 
-    private int train(String profile) {
+    /** The backend and optimizer kernels of a run: CudaOps on GPU 0, or CpuOps; closed together. */
+    private record Backend(Ops ops, OptimizerKernels kernels) implements AutoCloseable {
+        static Backend open(boolean gpu, int threads) {
+            if (!gpu) {
+                return new Backend(new CpuOps(threads), new CpuOptimizerKernels(threads));
+            }
+            CudaOps cuda = CudaOps.open(0);
+            try {
+                return new Backend(cuda, new CudaOptimizerKernels(cuda));
+            } catch (RuntimeException e) {
+                cuda.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            ops.synchronize();
+            kernels.close();
+            ops.close();
+        }
+    }
+
+    private int train(String profile, boolean gpu) {
         int[] val = data.validation(golf);
         long iterations = golf.schedule().iterations();
         log(String.format(Locale.ROOT, "golf %s: %d x %d, %d heads over %d KV heads, MLP %dx, vocab %d: %,d params",
@@ -66,13 +112,15 @@ public final class GolfTrainRun {
         // evaluation at another length (or rotary base) runs a second model over the same parameters
         boolean separateEval = golf.evalSeqLen() != golf.seqLen() || !golf.evalModel().equals(golf.model());
         int maxTokens = separateEval ? golf.microBatchTokens() : Math.max(golf.microBatchTokens(), golf.evalForwardTokens());
-        try (CpuOps ops = new CpuOps(golf.threads()); CpuOptimizerKernels kernels = new CpuOptimizerKernels(golf.threads());
-             ParamSet params = GolfParams.create(ops, golf.model(), golf.seed());
-             GolfGpt gpt = new GolfGpt(ops, golf.model(), params, golf.seqLen(), maxTokens);
-             GolfGpt evalGpt = separateEval ? new GolfGpt(ops, golf.evalModel(), params, golf.evalSeqLen(),
+        try (Backend backend = Backend.open(gpu, golf.threads());
+             ParamSet params = GolfParams.create(backend.ops(), golf.model(), golf.seed());
+             GolfGpt gpt = new GolfGpt(backend.ops(), golf.model(), params, golf.seqLen(), maxTokens);
+             GolfGpt evalGpt = separateEval ? new GolfGpt(backend.ops(), golf.evalModel(), params, golf.evalSeqLen(),
                      golf.evalForwardTokens()) : null;
-             MuonAndAdam optimizer = new MuonAndAdam(params, GolfParams.groups(golf.model()), ops, kernels,
-                     golf.optimizer())) {
+             MuonAndAdam optimizer = new MuonAndAdam(params, GolfParams.groups(golf.model()), backend.ops(),
+                     backend.kernels(), golf.optimizer())) {
+            Ops ops = backend.ops();
+            log("device: " + ops.name());
             WeightEma ema = golf.emaDecay() > 0 ? WeightEma.of(ops, params, golf.emaDecay()) : null;
             GolfTrainer trainer = new GolfTrainer(ops, gpt, optimizer, new TokenStream(data.shards().train()),
                     golf.schedule(), TrainingClock.system(), golf.tokensPerStep(), golf.accumSteps(), ema,
@@ -113,15 +161,21 @@ public final class GolfTrainRun {
                 }
             }
             if (golf.model().arch().recurrent()) {
-                scorer.setLooping(true);   // the records evaluate looped
+                // the records evaluate (and calibrate GPTQ) looped
+                scorer.setLooping(true);
+                gpt.setLooping(true);
             }
-            finish(ops, scorer, params, ema, val, trainer.step());
+            finish(ops, gpt, scorer, params, ema, val, trainer.step());
         }
         return ExitCodes.OK;
     }
 
-    /** Saves the weights, evaluates the average, writes the artifact and scores its round trip. */
-    private void finish(CpuOps ops, GolfGpt gpt, ParamSet params, WeightEma ema, int[] val, long steps) {
+    /**
+     * Saves the weights, evaluates the average, writes the artifact and scores its round trip.
+     * {@code scorer} evaluates (at the evaluation length); GPTQ calibrates on training batches
+     * through the training model {@code gpt}, which is sized for them.
+     */
+    private void finish(Ops ops, GolfGpt gpt, GolfGpt scorer, ParamSet params, WeightEma ema, int[] val, long steps) {
         String stepDir = String.format(Locale.ROOT, "step-%08d", steps);
         Path dir = golf.checkpointDir().resolve("golf");
         Path weights = dir.resolve(stepDir).resolve(GolfWeights.WEIGHTS_FILE);
@@ -137,21 +191,40 @@ public final class GolfTrainRun {
         List<StateTensor> state;
         if (ema != null) {
             ema.copyTo(ops, params);
-            BitsPerByte r = GolfScoring.score(ops, gpt, data.bytes(), val, golf.evalStride(), "validation (EMA)");
+            BitsPerByte r = GolfScoring.score(ops, scorer, data.bytes(), val, golf.evalStride(), "validation (EMA)");
             log("ema " + GolfScoring.describe(r, false));
             state = ema.state();
         } else {
             state = StateTensor.of(ops, params);
         }
-        Path artifact = weights.getParent().resolve("model.int8." + golf.codec().label() + ".ptz");
-        GolfArtifactExport.Result written = GolfArtifactExport.write(state, golf.codec(), artifact);
+        String bits = quant.quant().bitsTag();
+        Path artifact = weights.getParent().resolve("model." + bits + "." + golf.codec().label() + ".ptz");
+        GolfArtifactExport.Result written;
+        if (quant.quant() == GolfQuantSettings.Quant.INT8) {
+            written = GolfArtifactExport.write(state, golf.codec(), artifact);
+        } else {
+            long t0 = System.nanoTime();
+            Map<String, double[]> hessians = GolfCalibration.hessians(ops, gpt, data.shards().train(),
+                    golf.microBatchTokens(), quant.gptq().calibrationBatches());
+            written = GolfArtifactExport.writeGptq(state, hessians, quant.gptq(), golf.codec(), artifact);
+            log(String.format(Locale.ROOT, "gptq: %d calibration batches of %,d training tokens, quantised in %.1f s",
+                    quant.gptq().calibrationBatches(), golf.microBatchTokens(), (System.nanoTime() - t0) / 1e9));
+        }
         log("quantised: " + written.tensors());
         log(written.size().describe());
         GolfWeights.load(GolfArtifact.restore(GolfArtifact.read(artifact)), params, ops);
-        BitsPerByte r = GolfScoring.score(ops, gpt, data.bytes(), val, golf.evalStride(), "validation (artifact)");
-        String tag = "final_int8_" + golf.codec().label() + "_roundtrip";
+        BitsPerByte r = GolfScoring.score(ops, scorer, data.bytes(), val, golf.evalStride(), "validation (artifact)");
+        String tag = "final_" + bits + "_" + golf.codec().label() + "_roundtrip";
         log(tag + " " + GolfScoring.describe(r, false));
         log(tag + "_exact " + GolfScoring.describe(r, true));
+        if (scoreFirst.enabled()) {
+            log(scoreFirst.describe());
+            ScoreFirstResult sf = GolfScoring.scoreFirst(ops, scorer, data.bytes(), val, golf.evalStride(), scoreFirst,
+                    "validation (artifact, " + scoreFirst.tag() + ")");
+            log(tag + "_" + scoreFirst.tag() + " " + GolfScoring.describe(sf.score(), false));
+            log(tag + "_" + scoreFirst.tag() + "_exact " + GolfScoring.describe(sf.score(), true));
+            log(GolfScoring.describe(sf, scoreFirst));
+        }
     }
 
     private void log(String line) {

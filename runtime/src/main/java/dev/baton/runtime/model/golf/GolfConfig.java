@@ -18,13 +18,46 @@ import dev.baton.runtime.model.GptConfig;
  * @param qkGainInit      initial per-head query gain after the QK norm (1.5)
  * @param embedInitStd    standard deviation of the tied embedding's normal initialisation (0.005)
  * @param rmsEps          rms_norm epsilon: float32 machine epsilon, {@code F.rms_norm}'s default for fp32
+ * @param input           seed 002's input stage (BigramHash, SmearGate, GELU pre-enrichment); all off by default
+ * @param xsaLastLayers   exclusive self-attention on the last this many blocks (seed 002: 4); 0 = off
+ * @param universal       seed 004's Universal-Transformer variant in place of the block stack, or null
  * @param arch            the record's switches (seed 001), all off for the baseline
  */
 public record GolfConfig(int vocabSize, int numLayers, int modelDim, int numHeads, int numKvHeads, int mlpMult,
                          double ropeBase, double logitSoftcap, double qkGainInit, double embedInitStd, float rmsEps,
-                         GolfArchitecture arch) {
+                         GolfInputConfig input, int xsaLastLayers, UniversalConfig universal, GolfArchitecture arch) {
+
+    /** The baseline's components (every seed-001/002/004 technique off). */
+    public GolfConfig(int vocabSize, int numLayers, int modelDim, int numHeads, int numKvHeads, int mlpMult,
+                      double ropeBase, double logitSoftcap, double qkGainInit, double embedInitStd, float rmsEps) {
+        this(vocabSize, numLayers, modelDim, numHeads, numKvHeads, mlpMult, ropeBase, logitSoftcap, qkGainInit,
+                embedInitStd, rmsEps, GolfInputConfig.NONE, 0, null, GolfArchitecture.baseline());
+    }
+
+    /** The baseline's block stack with the record's switches {@code arch} (seed 002/004 off). */
+    public GolfConfig(int vocabSize, int numLayers, int modelDim, int numHeads, int numKvHeads, int mlpMult,
+                      double ropeBase, double logitSoftcap, double qkGainInit, double embedInitStd, float rmsEps,
+                      GolfArchitecture arch) {
+        this(vocabSize, numLayers, modelDim, numHeads, numKvHeads, mlpMult, ropeBase, logitSoftcap, qkGainInit,
+                embedInitStd, rmsEps, GolfInputConfig.NONE, 0, null, arch);
+    }
+
+    /** Seed 002/004's techniques over the baseline's architecture (seed 001 off). */
+    public GolfConfig(int vocabSize, int numLayers, int modelDim, int numHeads, int numKvHeads, int mlpMult,
+                      double ropeBase, double logitSoftcap, double qkGainInit, double embedInitStd, float rmsEps,
+                      GolfInputConfig input, int xsaLastLayers, UniversalConfig universal) {
+        this(vocabSize, numLayers, modelDim, numHeads, numKvHeads, mlpMult, ropeBase, logitSoftcap, qkGainInit,
+                embedInitStd, rmsEps, input, xsaLastLayers, universal, GolfArchitecture.baseline());
+    }
 
     public GolfConfig {
+        if (input == null) {
+            throw new IllegalArgumentException("golf input configuration must not be null (GolfInputConfig.NONE)");
+        }
+        if (xsaLastLayers < 0 || xsaLastLayers > numLayers) {
+            throw new IllegalArgumentException("XSA on the last " + xsaLastLayers + " layers: must be in 0.."
+                    + numLayers);
+        }
         if (vocabSize <= 0 || numLayers <= 0 || modelDim <= 0 || numHeads <= 0 || numKvHeads <= 0 || mlpMult <= 0) {
             throw new IllegalArgumentException("golf model sizes must be positive: " + this);
         }
@@ -46,7 +79,20 @@ public record GolfConfig(int vocabSize, int numLayers, int modelDim, int numHead
             throw new IllegalArgumentException("golf model needs an architecture (GolfArchitecture.baseline())");
         }
         arch.validate(numLayers, modelDim / numHeads);
+        if (universal != null && (arch.recurrent() || arch.parallelStart() > 0 || arch.lnScale()
+                || arch.leakySlope() != 0)) {
+            throw new IllegalArgumentException(UNIVERSAL_WITH_BLOCK_SWITCHES);
+        }
     }
+
+    /**
+     * Why the Universal Transformer refuses the record's block switches: its shared stack (own
+     * three-layer MLP and depth norms) replaces the blocks that depth recurrence, the dual lanes,
+     * the ln scale and LeakyReLU² act on, so they would silently do nothing.
+     */
+    public static final String UNIVERSAL_WITH_BLOCK_SWITCHES = "the Universal Transformer (baton.golf.universal) "
+            + "replaces the block stack, so depth recurrence, parallel residuals, ln scale and LeakyReLU² (baton.golf.arch, "
+            + "baton.golf.recurrence, baton.golf.parallel-residuals) do not apply to it: turn one side off";
 
     /** The baseline: vocabulary 1024, 9 blocks of width 512, 8 heads over 4 KV heads, MLP 2x. */
     public static GolfConfig baseline() {
@@ -62,13 +108,13 @@ public record GolfConfig(int vocabSize, int numLayers, int modelDim, int numHead
     /** This configuration with the record's switches {@code a}. */
     public GolfConfig withArch(GolfArchitecture a) {
         return new GolfConfig(vocabSize, numLayers, modelDim, numHeads, numKvHeads, mlpMult, ropeBase, logitSoftcap,
-                qkGainInit, embedInitStd, rmsEps, a);
+                qkGainInit, embedInitStd, rmsEps, input, xsaLastLayers, universal, a);
     }
 
     /** This configuration with another rotary base (NTK rescaling for evaluation beyond the training length). */
     public GolfConfig withRopeBase(double base) {
         return new GolfConfig(vocabSize, numLayers, modelDim, numHeads, numKvHeads, mlpMult, base, logitSoftcap,
-                qkGainInit, embedInitStd, rmsEps, arch);
+                qkGainInit, embedInitStd, rmsEps, input, xsaLastLayers, universal, arch);
     }
 
     /**
@@ -88,6 +134,29 @@ public record GolfConfig(int vocabSize, int numLayers, int modelDim, int numHead
     /** Channels of each head that rotate: {@code arch.ropeDims}, or the whole head. */
     public int ropeDims() {
         return arch.ropeDims() > 0 ? arch.ropeDims() : headDim();
+    }
+
+    /** This configuration with seed 002's input stage. */
+    public GolfConfig withInput(GolfInputConfig in) {
+        return new GolfConfig(vocabSize, numLayers, modelDim, numHeads, numKvHeads, mlpMult, ropeBase, logitSoftcap,
+                qkGainInit, embedInitStd, rmsEps, in, xsaLastLayers, universal, arch);
+    }
+
+    /** This configuration with exclusive self-attention on the last {@code layers} blocks. */
+    public GolfConfig withXsa(int layers) {
+        return new GolfConfig(vocabSize, numLayers, modelDim, numHeads, numKvHeads, mlpMult, ropeBase, logitSoftcap,
+                qkGainInit, embedInitStd, rmsEps, input, layers, universal, arch);
+    }
+
+    /** This configuration as seed 004's Universal Transformer (null: the baseline's block stack). */
+    public GolfConfig withUniversal(UniversalConfig ut) {
+        return new GolfConfig(vocabSize, numLayers, modelDim, numHeads, numKvHeads, mlpMult, ropeBase, logitSoftcap,
+                qkGainInit, embedInitStd, rmsEps, input, xsaLastLayers, ut, arch);
+    }
+
+    /** True when block {@code layer} removes each head's own-value component (XSA). */
+    public boolean xsa(int layer) {
+        return layer >= numLayers - xsaLastLayers;
     }
 
     public int headDim() {

@@ -60,6 +60,8 @@ public final class GolfGpt implements AutoCloseable {
     private final Tensor cuSeqlens;
     private final Tensor kvRepeat;
     private final GolfStep step = new GolfStep();
+    /** Seed 004's Universal Transformer in place of {@link #blocks}, or null. */
+    private final UniversalStack universal;
     private boolean backwardReady;
 
     /**
@@ -82,6 +84,9 @@ public final class GolfGpt implements AutoCloseable {
         this.ws = new GolfWorkspace(ops, config, maxTokens);
         this.rope = new GolfRope(ops, config.ropeDims(), config.ropeBase(), seqLen, maxTokens);
         this.embedding = new GolfEmbedding(ops, config, params, ws, maxTokens);
+        this.universal = config.universal() == null ? null
+                : new UniversalStack(ops, config, params, ws, rope, maxTokens);
+        // with the Universal Transformer the plan has no layers: the shared stack replaces them
         this.plan = new GolfLayerPlan(config);
         int[] instanceLayers = plan.instanceLayers();
         this.blocks = new GolfBlock[instanceLayers.length];
@@ -93,7 +98,7 @@ public final class GolfGpt implements AutoCloseable {
                 blocks[i] = new GolfBlock(ops, config, params, ws, rope, instanceLayers[i], maxTokens);
             }
         }
-        boolean lanes = config.arch().parallelStart() > 0;
+        boolean lanes = universal == null && config.arch().parallelStart() > 0;
         this.merged = lanes ? GolfWorkspace.activations(ops, maxTokens, config.modelDim()) : null;
         this.laneGradA = lanes ? GolfWorkspace.activations(ops, maxTokens, config.modelDim()) : null;
         this.laneGradM = lanes ? GolfWorkspace.activations(ops, maxTokens, config.modelDim()) : null;
@@ -159,11 +164,32 @@ public final class GolfGpt implements AutoCloseable {
     }
 
     /**
+     * Tells the model which training step comes next: the Universal Transformer takes its depth
+     * from the schedule (nothing is allocated on a switch); a no-op for the baseline stack.
+     */
+    public void setTrainingStep(long trainingStep) {
+        if (trainingStep < 0) {
+            throw new IllegalArgumentException("training step " + trainingStep + " must not be negative");
+        }
+        if (universal != null) {
+            universal.setDepth(config.universal().schedule().depthAt(trainingStep));
+        }
+    }
+
+    /** Blocks a forward runs: the Universal Transformer's current depth, else the positions of the running order. */
+    public int depth() {
+        return universal != null ? universal.depth() : plan.positions(looping).size();
+    }
+
+    /**
      * Training forward: the mean next-token cross-entropy of the batch (one element, on the backend),
      * keeping every activation and dlogits for {@link #backward}.
      */
     public Tensor forward(int[] inputs, int[] targetIds) {
         prepare(inputs, targetIds, true);
+        if (universal != null) {
+            universal.perturb();
+        }
         Tensor loss = head.meanLoss(step, run());
         backwardReady = true;
         return loss;
@@ -185,6 +211,19 @@ public final class GolfGpt implements AutoCloseable {
     }
 
     /**
+     * Evaluation forward that hands every matrix input to {@code tap} (GPTQ calibration); returns the
+     * mean cross-entropy (one element).
+     */
+    public Tensor evaluate(int[] inputs, int[] targetIds, MatrixInputTap tap) {
+        step.tap = tap;
+        try {
+            return evaluate(inputs, targetIds);
+        } finally {
+            step.tap = null;
+        }
+    }
+
+    /**
      * Softcapped logits (T, V) of one sequence of at most {@code seqLen} tokens, for sampling: a view
      * valid until the next call, holding {@code cap·tanh(x/cap) + cap} (the constant does not change
      * a softmax).
@@ -194,6 +233,18 @@ public final class GolfGpt implements AutoCloseable {
             throw new IllegalArgumentException(tokens.length + " tokens exceed the sequence length " + seqLen);
         }
         prepare(tokens, null, false);
+        Tensor out = head.logits(step, run());
+        head.softcap(out);
+        return out;
+    }
+
+    /**
+     * Softcapped logits (T, V) of a batch of consecutive sequences (as {@link #tokenLosses} cuts
+     * them), shifted by +cap like {@link #logits}: a view valid until the next call. For evaluation
+     * that needs the whole distribution (n-gram mixing).
+     */
+    public Tensor batchLogits(int[] inputs) {
+        prepare(inputs, null, false);
         Tensor out = head.logits(step, run());
         head.softcap(out);
         return out;
@@ -219,11 +270,14 @@ public final class GolfGpt implements AutoCloseable {
         head.backward(step, lossScale, dres);
         ops.fill(dx0, 0f);
         Tensor x0 = embedding.forwardOutput(step);
+        if (universal != null) {
+            universal.backward(step, dres);
+        }
         java.util.List<GolfLayerPlan.Position> order = plan.positions(looping);
         boolean[] pushed = skipTargets(order);
         Tensor da = null;
         Tensor dm = null;
-        if (order.get(order.size() - 1).parallel()) {
+        if (!order.isEmpty() && order.get(order.size() - 1).parallel()) {
             // x = (a + m) / 2 after the last dual-lane block
             da = step.rows(laneGradA);
             dm = step.rows(laneGradM);
@@ -251,10 +305,16 @@ public final class GolfGpt implements AutoCloseable {
         // block 0's input is x0 itself
         ops.axpby(dx0, 1f, dx0, 1f, dres);
         embedding.backward(step, dx0);
+        if (universal != null) {
+            universal.restore();
+        }
     }
 
     private Tensor run() {
         Tensor x0 = embedding.forward(step);
+        if (universal != null) {
+            return universal.forward(step, x0);
+        }
         Tensor x = x0;
         java.util.List<GolfLayerPlan.Position> order = plan.positions(looping);
         Tensor a = null;
@@ -301,7 +361,12 @@ public final class GolfGpt implements AutoCloseable {
             throw new IllegalArgumentException(t + " inputs but " + targetIds.length + " targets");
         }
         backwardReady = false;
+        if (universal != null) {
+            universal.restore();
+        }
         step.tokens = t;
+        step.hostIds = inputs;
+        step.seqLen = seqLen;
         step.training = training;
         step.ids = ids.narrow(0, t);
         ops.writeInts(step.ids, inputs);
@@ -338,6 +403,9 @@ public final class GolfGpt implements AutoCloseable {
             }
         }
         head.close();
+        if (universal != null) {
+            universal.close();
+        }
         rope.close();
         ws.close();
         for (Tensor g : skipGrad) {

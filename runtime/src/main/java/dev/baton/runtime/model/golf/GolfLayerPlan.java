@@ -13,7 +13,8 @@ import java.util.List;
  *
  * <p>Each position runs a block instance (its own activation buffers, the weights of its physical
  * layer). The looped order uses one instance per position; the plain order reuses the instance of
- * each layer's first occurrence, so switching orders allocates nothing.
+ * each layer's first occurrence, so switching orders allocates nothing. With the Universal
+ * Transformer configured the plan is empty (its shared stack runs instead).
  */
 final class GolfLayerPlan {
     /**
@@ -31,7 +32,8 @@ final class GolfLayerPlan {
     GolfLayerPlan(GolfConfig config) {
         GolfArchitecture a = config.arch();
         this.parallelStart = a.parallelStart();
-        int layers = config.numLayers();
+        // the Universal Transformer's shared stack replaces the layers: an empty plan
+        int layers = config.universal() != null ? 0 : config.numLayers();
         List<Integer> loopedLayers = new ArrayList<>();
         for (int i = 0; i < layers; i++) {
             loopedLayers.add(i);

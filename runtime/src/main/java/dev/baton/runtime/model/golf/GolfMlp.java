@@ -5,6 +5,8 @@ import dev.baton.runtime.param.Param;
 import dev.baton.runtime.param.ParamSet;
 import dev.baton.runtime.tensor.Tensor;
 
+import java.util.List;
+
 /**
  * One MLP sublayer of the baseline, {@code x + mlp_scale ⊙ proj(relu(fc(norm(x)))²)} with fc
  * (hidden, d) and proj (d, hidden) in Linear layout. The post-activation is recomputed in backward
@@ -26,6 +28,8 @@ final class GolfMlp implements AutoCloseable {
     private final Tensor m;
     /** Layerwise norm scale 1/√(layer+1) of the records, or 1. */
     private final float lnScale;
+    private final List<String> fcNames;
+    private final List<String> projNames;
 
     GolfMlp(Ops ops, GolfConfig config, ParamSet params, GolfWorkspace ws, int layer, int maxTokens) {
         this.ops = ops;
@@ -34,6 +38,8 @@ final class GolfMlp implements AutoCloseable {
         Param fc = params.get(GolfParams.block(layer, GolfParams.MLP_FC));
         Param proj = params.get(GolfParams.block(layer, GolfParams.MLP_PROJ));
         Param s = params.get(GolfParams.block(layer, GolfParams.MLP_SCALE));
+        fcNames = List.of(fc.name());
+        projNames = List.of(proj.name());
         wFc = fc.value();
         gFc = fc.grad();
         wProj = proj.value();
@@ -69,8 +75,11 @@ final class GolfMlp implements AutoCloseable {
         if (lnScale != 1f) {
             ops.axpby(xnT, lnScale, xnT, 0f, null);
         }
+        // GPTQ sees each matrix's real input: after the ln scale, after the activation
+        step.observe(fcNames, xnT);
         ops.matmul(xnT, false, wFc, true, h, 1f, 0f);
         activation(h, a);
+        step.observe(projNames, a);
         ops.matmul(a, false, wProj, true, mT, 1f, 0f);
         ops.scaledAdd(xOut, base, mT, scale);
     }

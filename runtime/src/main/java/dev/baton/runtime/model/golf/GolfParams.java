@@ -54,12 +54,19 @@ public final class GolfParams {
     public static Map<String, Shape> shapes(GolfConfig c) {
         int d = c.modelDim();
         Map<String, Shape> s = new LinkedHashMap<>();
-        s.put(SKIP_WEIGHTS, Shape.of(c.skipWeights(), d));
         boolean lanes = c.arch().parallelStart() > 0;
+        if (c.universal() == null) {
+            s.put(SKIP_WEIGHTS, Shape.of(c.skipWeights(), d));
+        }
         if (lanes) {
             s.put(LANE_SKIP_WEIGHTS, Shape.of(c.skipWeights(), d));
         }
         s.put(TOK_EMB, Shape.of(c.vocabSize(), d));
+        GolfInputParams.putShapes(c, s);
+        if (c.universal() != null) {
+            UniversalParams.putShapes(c, s);
+            return s;
+        }
         for (int i = 0; i < c.numLayers(); i++) {
             s.put(block(i, ATTN_SCALE), Shape.of(d));
             s.put(block(i, MLP_SCALE), Shape.of(d));
@@ -83,11 +90,19 @@ public final class GolfParams {
         return shapes(c).values().stream().mapToLong(Shape::numel).sum();
     }
 
-    /** A parameter set of zeros (values and gradients, fp32) with the baseline's names and shapes. */
+    /**
+     * A parameter set of zeros with the baseline's names and shapes: the block matrices and
+     * {@code tok_emb} in the backend's parameter type (fp32 on the CPU; bf16 on CUDA, where the GEMMs
+     * take both operands in one type), the control tensors and skip weights fp32, every gradient in
+     * the backend's gradient type (fp32).
+     */
     public static ParamSet allocate(Ops ops, GolfConfig config) {
         ParamSet set = new ParamSet();
+        Map<String, MuonAndAdam.Group> groups = groups(config);
         for (Map.Entry<String, Shape> e : shapes(config).entrySet()) {
-            set.add(new Param(e.getKey(), ops.allocate(e.getValue(), DType.F32), ops.allocate(e.getValue(), DType.F32)));
+            DType type = groups.get(e.getKey()) == MuonAndAdam.Group.SCALAR ? DType.F32 : ops.parameterType();
+            set.add(new Param(e.getKey(), ops.allocate(e.getValue(), type), ops.allocate(e.getValue(),
+                    ops.gradientType())));
         }
         return set;
     }
@@ -113,6 +128,11 @@ public final class GolfParams {
         float[] emb = new float[(int) set.get(TOK_EMB).value().numel()];
         init.fillNormal(TOK_EMB, emb, c.embedInitStd());
         ops.write(set.get(TOK_EMB).value(), emb);
+        GolfInputParams.initialize(ops, c, set, init);
+        if (c.universal() != null) {
+            UniversalParams.initialize(ops, c, set, init);
+            return;
+        }
         ops.fill(set.get(SKIP_WEIGHTS).value(), 1f);
         for (Param p : set.all()) {
             if (p.name().equals(LANE_SKIP_WEIGHTS) || p.name().endsWith("." + LANE_MIX)) {
@@ -145,9 +165,13 @@ public final class GolfParams {
             String name = e.getKey();
             boolean control = CONTROL_PATTERNS.stream().anyMatch(name::contains);
             MuonAndAdam.Group g;
-            if (name.equals(TOK_EMB)) {
+            // seed 002/004: the bigram table learns as an embedding; its projection, the
+            // pre-enrichment and the shared UT block's matrices go to Muon with the block matrices
+            boolean matrixOwner = name.startsWith("blocks.") || name.startsWith(UniversalStack.SHARED)
+                    || GolfInputParams.MATRICES.contains(name);
+            if (name.equals(TOK_EMB) || name.equals(BigramHash.EMBED)) {
                 g = MuonAndAdam.Group.EMBED;
-            } else if (name.startsWith("blocks.") && e.getValue().rank() == 2 && !control) {
+            } else if (matrixOwner && e.getValue().rank() == 2 && !control) {
                 g = MuonAndAdam.Group.MATRIX;
             } else {
                 g = MuonAndAdam.Group.SCALAR;
