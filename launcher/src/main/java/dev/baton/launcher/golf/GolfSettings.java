@@ -31,17 +31,19 @@ public record GolfSettings(GolfConfig model, MuonAndAdamConfig optimizer, WallCl
     }
 
     /**
-     * Golf training runs on one CPU device for now (evaluation and export always run on the CPU
-     * backend, whatever the devices section says).
+     * The CPU devices golf training runs on: {@code devices.count} (x {@code cluster.nodes}); one
+     * runs the single-device trainer, more run through the actor runtime. CUDA devices are refused
+     * until the CUDA golf kernels exist (evaluation and export always run on the CPU backend).
      */
-    public static void requireOneCpuDevice(Settings s) {
+    public static int cpuDevices(Settings s) {
         String kind = s.choice("baton.devices.kind", "cpu", "cuda");
         int world = s.wholeNumber("baton.devices.count") * s.wholeNumber("baton.cluster.nodes");
-        if (!kind.equals("cpu") || world != 1) {
-            throw new BatonConfigException("golf runs on one CPU device for now, but the configuration asks for "
-                    + world + " " + kind + " device(s); the GPU and multi-device golf path comes with the CUDA golf "
-                    + "kernels. Use --set baton.devices.kind=cpu --set baton.devices.count=1");
+        if (!kind.equals("cpu") || s.wholeNumber("baton.cluster.nodes") != 1) {
+            throw new BatonConfigException("golf trains on the CPU devices of one machine for now, but the configuration "
+                    + "asks for " + world + " " + kind + " device(s); the GPU golf path comes with the CUDA golf kernels. "
+                    + "Use --set baton.devices.kind=cpu --set baton.cluster.nodes=1");
         }
+        return world;
     }
 
     /** Binds and checks every golf key. */

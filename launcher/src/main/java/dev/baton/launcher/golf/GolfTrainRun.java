@@ -45,7 +45,10 @@ public final class GolfTrainRun {
 
     /** Trains with the configuration; returns the exit code. */
     public static int run(ResolvedConfig config, PrintWriter out) {
-        GolfSettings.requireOneCpuDevice(config.settings());
+        int world = GolfSettings.cpuDevices(config.settings());
+        if (world > 1) {
+            return GolfActorsTrainRun.run(config, out, world);
+        }
         GolfSettings golf = GolfSettings.of(config.settings());
         GolfData data = GolfData.resolve(config.settings(), golf);
         return new GolfTrainRun(golf, data, out).train(config.profile());
@@ -101,8 +104,13 @@ public final class GolfTrainRun {
         return ExitCodes.OK;
     }
 
+    /** The end of a run whose training happened elsewhere ({@link GolfActorsTrainRun}). */
+    static GolfTrainRun finishing(GolfSettings golf, GolfData data, PrintWriter out) {
+        return new GolfTrainRun(golf, data, out);
+    }
+
     /** Saves the weights, evaluates the average, writes the artifact and scores its round trip. */
-    private void finish(CpuOps ops, GolfGpt gpt, ParamSet params, WeightEma ema, int[] val, long steps) {
+    void finish(CpuOps ops, GolfGpt gpt, ParamSet params, WeightEma ema, int[] val, long steps) {
         String stepDir = String.format(Locale.ROOT, "step-%08d", steps);
         Path dir = golf.checkpointDir().resolve("golf");
         Path weights = dir.resolve(stepDir).resolve(GolfWeights.WEIGHTS_FILE);

@@ -94,8 +94,11 @@ public final class GolfDeviceWork implements DeviceWork {
         }
     }
 
-    /** The replica's parameters under state_dict names (tests compare them with the single-device trainer's). */
-    ParamSet params() {
+    /**
+     * The replica's parameters under state_dict names (matrices are views of the banks): what a
+     * run saves at the end from rank 0, and what tests compare with the single-device trainer's.
+     */
+    public ParamSet params() {
         return replica.params();
     }
 

@@ -4,7 +4,6 @@ import dev.baton.actors.plan.ParamLayout;
 import dev.baton.actors.plan.ShardPlan;
 import dev.baton.actors.run.Workload;
 import dev.baton.actors.work.BatchSource;
-import dev.baton.actors.work.DeviceWork;
 import dev.baton.actors.work.StepSchedule;
 import dev.baton.actors.work.WorkFactory;
 import dev.baton.runtime.model.golf.GolfConfig;
@@ -56,7 +55,7 @@ public record GolfWorkFactory(GolfConfig model, MuonAndAdamConfig optim, GolfLrS
     }
 
     @Override
-    public DeviceWork create(int rank, ShardPlan plan) {
+    public GolfDeviceWork create(int rank, ShardPlan plan) {
         CpuOps ops = new CpuOps(threadsPerDevice);
         CpuOptimizerKernels kernels = null;
         try {
