@@ -18,6 +18,7 @@ import dev.baton.runtime.optim.OptimizerKernels;
 import dev.baton.runtime.param.ParamSet;
 import dev.baton.runtime.tensor.Tensor;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -67,9 +68,9 @@ public final class GolfDeviceWork implements DeviceWork {
         try {
             gpt = new GolfGpt(ops, model, replica.params(), seqLen, maxTokens);
             ParamSet mine = new ParamSet(); // views and shared tensors only: never closed itself
-            Map<String, MuonAndAdam.Group> groups = new java.util.LinkedHashMap<>();
+            Map<String, MuonAndAdam.Group> groups = new LinkedHashMap<>();
             Map<String, MuonAndAdam.Group> all = GolfParams.groups(model);
-            Map<String, List<String>> owned = new java.util.LinkedHashMap<>();
+            Map<String, List<String>> owned = new LinkedHashMap<>();
             for (GolfMatrixBanks.Bank b : GolfMatrixBanks.of(model)) {
                 ShardRange r = plan.owned(b.label(), rank);
                 List<String> names = b.names().subList(r.start(), r.end());

@@ -7,6 +7,8 @@ import dev.baton.runtime.golf.bpb.ByteTables;
 import dev.baton.runtime.golf.eval.EvalWindow;
 import dev.baton.runtime.golf.eval.EvalWindows;
 
+import java.util.Arrays;
+
 
 /**
  * The golf validation split over the device actors: each rank scores a contiguous range of the
@@ -90,7 +92,7 @@ public final class GolfValidation {
             EvalWindow win = windows.get(w);
             System.arraycopy(stream, win.start(), inputs, at, win.length());
             System.arraycopy(stream, win.start() + 1, targets, at, win.length());
-            java.util.Arrays.fill(targets, at, at + win.scoredFrom(), -1);
+            Arrays.fill(targets, at, at + win.scoredFrom(), -1);
             at += win.length();
         }
         return new Batch(inputs, targets, new int[] {0, total});
