@@ -20,6 +20,7 @@ import dev.baton.actors.work.WorkFactory;
 import dev.baton.conf.BatonConfigException;
 import dev.baton.conf.ResolvedConfig;
 import dev.baton.launcher.ExitCodes;
+import dev.baton.runtime.golf.WeightEma;
 import dev.baton.runtime.golf.bpb.BitsPerByte;
 import dev.baton.runtime.model.golf.GolfGpt;
 import dev.baton.runtime.model.golf.GolfParams;
@@ -27,14 +28,11 @@ import dev.baton.runtime.ops.cpu.CpuOps;
 import dev.baton.runtime.param.Param;
 import dev.baton.runtime.param.ParamSet;
 import dev.baton.runtime.schedule.TrainingClock;
-import dev.baton.runtime.tensor.Tensor;
 
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,8 +44,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * lines; the stop after the step that spends the wall-clock budget. The training clock counts
  * only the steps' own time (the coordinator's step walls), so validation never eats the budget.
  * At the end rank 0's weights are saved, exported and scored after the round trip exactly as the
- * single-device run does ({@link GolfTrainRun}). Not yet: the weight EMA and checkpoints during
- * the run.
+ * single-device run does ({@link GolfTrainRun}), with the weight average that the coordinator's
+ * thread keeps of rank 0's weights between steps. Not yet: checkpoints during the run.
  */
 final class GolfActorsTrainRun {
     private GolfActorsTrainRun() {
@@ -67,10 +65,6 @@ final class GolfActorsTrainRun {
 
     static int run(ResolvedConfig config, PrintWriter out, int world) {
         GolfSettings golf = GolfSettings.of(config.settings());
-        if (golf.emaDecay() > 0) {
-            throw new BatonConfigException("golf on " + world + " devices does not keep a weight EMA yet; set "
-                    + "baton.golf.ema-decay = 0 or baton.devices.count = 1");
-        }
         GolfData data = GolfData.resolve(config.settings(), golf);
         int accum = accumSteps(config.settings().wholeNumber("baton.run.grad-accum-steps"), world);
         int seq = golf.seqLen();
@@ -89,7 +83,7 @@ final class GolfActorsTrainRun {
         GolfValidation validation = new GolfValidation(val, GolfScoring.plan(val.length, seq, golf.evalStride()),
                 data.bytes(), evalTokens / seq);
         GolfBatchSource source = new GolfBatchSource(data.shards().train(), golf.tokensPerStep(), accum, scales, validation);
-        Map<String, Tensor> rankZero = new ConcurrentHashMap<>();
+        ParamSet rankZero = new ParamSet(); // rank 0's tensors, never closed here: the work owns them
         WorkFactory work = new WorkFactory() {
             @Override
             public List<ParamLayout> layouts(int w) {
@@ -102,7 +96,7 @@ final class GolfActorsTrainRun {
                 if (rank == 0) {
                     // CPU tensors live on the heap: rank 0's weights stay readable after the run closed its work
                     for (Param p : w.params().all()) {
-                        rankZero.put(p.name(), p.value());
+                        rankZero.add(p);
                     }
                 }
                 return w;
@@ -112,10 +106,23 @@ final class GolfActorsTrainRun {
                         + "in %d micro-step(s) per device of %d-token sequences", config.profile(), world,
                 GolfParams.count(golf.model()), golf.tokensPerStep(), accum, seq));
         AtomicReference<TrainingRun> running = new AtomicReference<>();
+        AtomicReference<WeightEma> ema = new AtomicReference<>();
+        CpuOps host = new CpuOps(1); // the coordinator thread's, for the weight average
         AtomicBoolean budgetSpent = new AtomicBoolean();
         RunListener listener = new RunListener() {
+            /** Rank 0's replica is idle between steps (its streams drained), so the average reads it here. */
+            @Override
+            public void started(int w, long firstStep, long steps) {
+                if (golf.emaDecay() > 0) {
+                    ema.set(WeightEma.of(host, rankZero, golf.emaDecay()));
+                }
+            }
+
             @Override
             public void stepDone(StepReport r) {
+                if (ema.get() != null) {
+                    ema.get().update(host, rankZero);
+                }
                 stepNanos.addAndGet(r.wallNanos());
                 double ms = stepNanos.get() / 1e6;
                 long n = r.step() + 1;
@@ -144,7 +151,7 @@ final class GolfActorsTrainRun {
         RunSettings settings = RunSettings.defaults(world, iterations).withEval(golf.evalEvery(), true)
                 .withTimeouts(Duration.ofHours(1), Duration.ofMinutes(30));
         RunResult result;
-        try (TrainingRun run = TrainingRun.start(settings, new Workload(work, source, factory.table(), factory.workload(source).schedule()), listener)) {
+        try (host; TrainingRun run = TrainingRun.start(settings, new Workload(work, source, factory.table(), factory.workload(source).schedule()), listener)) {
             running.set(run);
             if (budgetSpent.get()) {
                 run.requestStop(StopMode.FINISH_STEP);
@@ -158,9 +165,9 @@ final class GolfActorsTrainRun {
         try (CpuOps ops = new CpuOps(golf.threads()); ParamSet params = GolfParams.allocate(ops, golf.model());
              GolfGpt gpt = new GolfGpt(ops, golf.model(), params, seq, Math.max(golf.evalForwardTokens(), seq))) {
             for (Param p : params.all()) {
-                ops.copy(p.value(), rankZero.get(p.name()));
+                ops.copy(p.value(), rankZero.get(p.name()).value());
             }
-            GolfTrainRun.finishing(golf, data, out).finish(ops, gpt, params, null, val, result.nextStep());
+            GolfTrainRun.finishing(golf, data, out).finish(ops, gpt, params, ema.get(), val, result.nextStep());
         }
         return ExitCodes.OK;
     }
