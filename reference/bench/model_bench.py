@@ -8,6 +8,8 @@ tokens, FineWeb-like document lengths, fixed seeds. See README.md beside this fi
 
   python3 reference/bench/model_bench.py [--phase 2] [--steps 20] [--warmup 4] [--no-fp8] [--compile-mode M]
                                          [--kernels auto|record|torch] [--record-dir DIR] [--tiny] [--device cpu]
+  torchrun --nproc_per_node=W reference/bench/model_bench.py ...   (data parallel over W GPUs: speedrun/ranks.py;
+                                         grad accumulation 8 / W, the same global batch; rank 0 prints)
 
 Prints the run as it goes, then one JSON line (the last line of stdout, also written to --json-out):
 {"impl": "pytorch", "ok": true, "ms_per_step": ..., "tokens_per_s": ..., ...}; on failure {"impl": "pytorch",
@@ -37,6 +39,9 @@ from speedrun.documents import micro_batch_pool  # noqa: E402
 from speedrun.gpt import GPT, parameter_count, step_flops  # noqa: E402
 from speedrun.optimizer import NorMuonAdam  # noqa: E402
 from speedrun.phases import PHASE_NAMES, phase, record_size, tiny_size  # noqa: E402
+from speedrun.ranks import Ranks  # noqa: E402
+
+RANKS = Ranks()     # torchrun's environment: rank 0 of 1 without it
 
 COMPILE_MODES = ("default", "reduce-overhead", "max-autotune", "max-autotune-no-cudagraphs", "none")
 
@@ -47,7 +52,7 @@ def parse_args(argv):
         f"{k}: {v}" for k, v in PHASE_NAMES.items()) + " (default 2)")
     ap.add_argument("--steps", type=int, help="timed optimizer steps (default 20, tiny 2); rounded up to even")
     ap.add_argument("--warmup", type=int, help="untimed steps first, compilation included (default 4, tiny 2)")
-    ap.add_argument("--grad-accum", type=int, default=8, help="micro-batches per step (the record: 8 at one GPU)")
+    ap.add_argument("--grad-accum", type=int, help="micro-batches per step and rank (the record: 8 // world size)")
     ap.add_argument("--fp8", dest="fp8", action="store_true", default=True, help="FP8 lm_head (default)")
     ap.add_argument("--no-fp8", dest="fp8", action="store_false", help="bf16 lm_head")
     ap.add_argument("--compile-mode", default="default", choices=COMPILE_MODES,
@@ -72,13 +77,15 @@ def parse_args(argv):
     args.steps += args.steps % 2          # Adam runs on odd steps: time whole even/odd pairs
     args.warmup = args.warmup if args.warmup is not None else (2 if args.tiny else 4)
     args.check_masks = args.check_masks or args.tiny
+    args.grad_accum = RANKS.grad_accum(args.grad_accum)
     if args.steps < 2 or args.warmup < 0 or args.grad_accum < 1 or args.pool < 1:
         ap.error("--steps >= 1, --warmup >= 0, --grad-accum >= 1 and --pool >= 1 please")
     return args
 
 
 def log(msg):
-    print(msg, flush=True)
+    if RANKS.leader:
+        print(msg, flush=True)
 
 
 class Clock:
@@ -127,7 +134,7 @@ class Bench:
         self.step_index = 0
 
     def next_batch(self):
-        mb = self.pool[self.cursor % len(self.pool)]
+        mb = self.pool[RANKS.micro_batch(self.cursor) % len(self.pool)]
         self.cursor += 1
         return mb.to(self.device)
 
@@ -140,9 +147,10 @@ class Bench:
             loss = self.forward(inputs, targets, block_masks, self.mtp) / self.ph.grad_accum
             loss.backward()
             losses.append(loss.detach())
+        RANKS.average_grads(self.model)
         self.optimizer.step(self.ph.lr_factor, self.ph.momentum, do_adam=self.step_index % 2 == 1)
         self.step_index += 1
-        return torch.stack(losses).sum()
+        return RANKS.average(torch.stack(losses).sum())
 
     def mask_ms_per_step(self, repeats=3):
         """Block-mask construction alone for one step's micro-batches (median of `repeats`)."""
@@ -208,6 +216,8 @@ def run(args):
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if device.type == "cuda" and not torch.cuda.is_available():
         raise SystemExit("--device cuda: no CUDA device visible to PyTorch; use --device cpu")
+    device = RANKS.device(device)
+    RANKS.start(device)
     args.attention = args.attention or ("flex" if device.type == "cuda" else "dense")
     size = tiny_size() if args.tiny else record_size()
     ph = phase(size, args.phase, args.grad_accum)
@@ -226,7 +236,9 @@ def run(args):
         f"{size.model.num_heads} heads x {size.model.head_dim}, V {size.model.padded_vocab}; phase {ph.index} "
         f"({PHASE_NAMES[ph.index]}, schedule step {ph.step}): {ph.grad_accum} x {ph.micro_tokens} tokens, "
         f"windows ({ph.ws_short}, {ph.ws_long}) x {size.model.block_size}, MTP {list(ph.mtp_weights)}, "
-        f"{'tied' if ph.tied else 'untied'} embed")
+        f"{'tied' if ph.tied else 'untied'} embed"
+        + (f"; W = {RANKS.world} ranks (torchrun), global batch {ph.tokens_per_step * RANKS.world:,} tokens"
+           if RANKS.distributed else ""))
     notes = []
     t_probe = time.perf_counter()
     kernels = kernel_choice.choose(args.kernels, device, args.record_dir, log)
@@ -267,18 +279,23 @@ def run(args):
     wall_ms = (time.perf_counter() - t0) * 1e3 / args.steps
     # a step's loss is the mean over its micro-batches of each one's sum over rows (the record's loss / grad_accum)
     step_losses = [x.item() / ph.micro_tokens / sum(ph.mtp_weights) for x in losses]
+    for j, (x, t) in enumerate(zip(step_losses, times)):      # after the loop: reading losses would sync it
+        log(f"step {first_index + j} loss {x:.6f} ms {t:.1f}")
     peak_timed = torch.cuda.max_memory_allocated(device) / 2 ** 30 if cuda else None
     mask_ms = bench.mask_ms_per_step()
 
     layouts = [[int(v) for v in mb.cu_seqlens[:mb.documents + 1]] for mb in pool]
-    flops = step_flops(size.model, layouts, ph.ws_short, ph.ws_long) * ph.grad_accum / len(layouts)  # pool mean
+    # pool mean, over every rank's micro-batches
+    flops = step_flops(size.model, layouts, ph.ws_short, ph.ws_long) * ph.grad_accum * RANKS.world / len(layouts)
+    global_tokens = ph.tokens_per_step * RANKS.world
     mean_ms, median_ms = statistics.fmean(times), statistics.median(times)
     even = [t for j, t in enumerate(times) if (first_index + j) % 2 == 0]     # NorMuon only
     odd = [t for j, t in enumerate(times) if (first_index + j) % 2 == 1]      # NorMuon + Adam
     result = {
         "impl": "pytorch", "ok": True, "schema": 1, "device": name, "torch": torch.__version__,
         "triton": triton_version, "cuda": torch.version.cuda, "size": size.name, "phase": ph.index,
-        "schedule_step": ph.step, "tokens_per_step": ph.tokens_per_step, "micro_batch_tokens": ph.micro_tokens,
+        "schedule_step": ph.step, "world": RANKS.world, "tokens_per_step": global_tokens,
+        "micro_batch_tokens": ph.micro_tokens,
         "grad_accum": ph.grad_accum, "windows": [ph.ws_short, ph.ws_long],
         "window_tokens": [ph.ws_short * size.model.block_size, ph.ws_long * size.model.block_size],
         "mtp_weights": list(ph.mtp_weights), "tied_embed": ph.tied, "fp8": bench.fp8,
@@ -291,8 +308,8 @@ def run(args):
         "ms_per_step_min": round(min(times), 3), "ms_per_step_max": round(max(times), 3),
         "ms_per_step_even": round(statistics.fmean(even), 3), "ms_per_step_odd": round(statistics.fmean(odd), 3),
         "wall_ms_per_step": round(wall_ms, 3),
-        "tokens_per_s": round(ph.tokens_per_step / (mean_ms * 1e-3), 1),
-        "tokens_per_s_median": round(ph.tokens_per_step / (median_ms * 1e-3), 1),
+        "tokens_per_s": round(global_tokens / (mean_ms * 1e-3), 1),
+        "tokens_per_s_median": round(global_tokens / (median_ms * 1e-3), 1),
         "block_mask_ms_per_step": round(mask_ms, 3), "flops_per_step": flops,
         "model_tflops": round(flops / (mean_ms * 1e-3) / 1e12, 2),
         "peak_mem_gib": round(max(peak_warm, peak_timed), 3) if cuda else None,
@@ -314,6 +331,8 @@ def run(args):
 
 
 def emit(result, path):
+    if not RANKS.leader:
+        return
     line = json.dumps(result, allow_nan=False)
     print(line, flush=True)
     if path:
@@ -335,6 +354,8 @@ def main(argv=None):
     except Exception as e:  # noqa: BLE001 - the caller parses one JSON line whatever happened
         traceback.print_exc()
         result, rc = {"impl": "pytorch", "ok": False, "error": f"{type(e).__name__}: {e}"[:2000]}, 1
+    finally:
+        RANKS.stop()
     emit(result, args.json_out)
     return rc
 

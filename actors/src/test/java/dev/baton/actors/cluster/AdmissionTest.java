@@ -63,7 +63,7 @@ class AdmissionTest {
         assertEquals(2, p.size(), p.toString());
         assertEquals("code version " + a.codeVersion().describe() + " here, 0.1.0-SNAPSHOT (build abcdefabcdef) on node "
                 + "127.0.0.1:7402 (run the same Baton build on every node)", p.get(0));
-        assertEquals("configuration differs: baton.optim.schedule.scheduled-steps = 240 here, 99 on node 127.0.0.1:7402; "
+        assertEquals("configuration differs: baton.optim.schedule.scheduled-steps = 120 here, 99 on node 127.0.0.1:7402; "
                 + "baton.run.seed = 1234 here, 7 on node 127.0.0.1:7402", p.get(1));
     }
 

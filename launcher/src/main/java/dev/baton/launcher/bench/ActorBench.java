@@ -27,18 +27,26 @@ import dev.baton.runtime.optim.NorMuonAndAdam;
 import dev.baton.runtime.optim.OptimizerKernels;
 import dev.baton.runtime.param.ParamSet;
 
+import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * The same steps through the actor runtime at W = 1 on the CUDA backend: a {@link CudaBackend}
- * on device 0, one DeviceWorker whose compute and comm streams are CUDA streams, NCCL (one rank)
- * for the collectives, the scheduler's per-parameter commands, and the coordinator waiting for
- * each step. Step times are the coordinator's (send to last answer), so they include every cost
- * of the runtime. When the phase is untied, the tie ends after step 1: run at least two warm-up steps.
+ * The same steps through the actor runtime on the CUDA backend: a {@link CudaBackend} on GPUs
+ * 0 .. W-1, one DeviceWorker per GPU whose compute and comm streams are CUDA streams, NCCL for the
+ * collectives, the scheduler's per-parameter commands, and the coordinator waiting for each step.
+ * Step times are the coordinator's (send to last answer), so they include every cost of the
+ * runtime. When the phase is untied, the tie ends after step 1: run at least two warm-up steps.
+ *
+ * <p>At W GPUs the phase's micro-batches per rank are the global ones over W, and micro-batch j of
+ * rank r in step s is the pool's {@code s·accum·W + j·W + r}: every step trains on the same global
+ * micro-batches at any W, so with the same seed the losses agree with the one-GPU run up to the
+ * order of the sums (the gradients are averaged over the ranks, each rank's loss scaled by 1 / accum).
  */
 final class ActorBench {
     private ActorBench() {
@@ -51,10 +59,24 @@ final class ActorBench {
         OptimizerKernels kernels(Ops ops);
     }
 
-    /** Through the actors on GPU 0 ({@link CudaBackend}). */
-    static StepTimes run(BenchModel m, BenchPhase phase, Batch[] pool, int warmup, int steps) {
-        try (CudaBackend backend = CudaBackend.open(0)) {
-            return run(m, phase, pool, warmup, steps, backend, new Devices() {
+    /**
+     * What to do besides timing: the number of ranks, where to record schedule files (null = none;
+     * {@link #recordEvery} says which steps), and where to print each step's loss line (null = nowhere).
+     */
+    record Extras(int world, Path record, PrintWriter steps) {
+        static final Extras NONE = new Extras(1, null, null);
+
+        Extras {
+            if (world < 1) {
+                throw new IllegalArgumentException("world " + world);
+            }
+        }
+    }
+
+    /** Through the actors on GPUs 0 .. extras.world - 1 ({@link CudaBackend}). */
+    static StepTimes run(BenchModel m, BenchPhase phase, Batch[] pool, int warmup, int steps, Extras extras) {
+        try (CudaBackend backend = CudaBackend.firstDevices(extras.world())) {
+            return run(m, phase, pool, warmup, steps, backend, extras, new Devices() {
                 @Override
                 public Ops ops(int rank) {
                     return backend.ops(rank);
@@ -71,6 +93,21 @@ final class ActorBench {
     /** Through the actors at W = 1 on {@code backend}, whose rank 0 {@code devices} equips. */
     static StepTimes run(BenchModel m, BenchPhase phase, Batch[] pool, int warmup, int steps, DeviceBackend backend,
                          Devices devices) {
+        return run(m, phase, pool, warmup, steps, backend, Extras.NONE, devices);
+    }
+
+    /**
+     * The recorded steps of a run of {@code total} steps: every {@code recordEvery(total)}-th from
+     * step 0, i.e. the first (a warm-up step) and two or three later ones, enough for replay to
+     * calibrate on and few enough that recording costs nothing that matters.
+     */
+    static int recordEvery(int total) {
+        return Math.max(1, (total - 1) / 2);
+    }
+
+    /** Through the actors at W = extras.world on {@code backend}, whose ranks {@code devices} equips. */
+    static StepTimes run(BenchModel m, BenchPhase phase, Batch[] pool, int warmup, int steps, DeviceBackend backend,
+                         Extras extras, Devices devices) {
         int total = warmup + steps;
         // untied phases: the tie ends after step 1 (an Adam step, as the record's split step), a warm-up step
         long split = phase.tied() ? Integer.MAX_VALUE : 1;
@@ -90,11 +127,19 @@ final class ActorBench {
             @Override
             public void stepDone(StepReport r) {
                 times.add(r.wallNanos() / 1e6);
+                if (extras.steps() != null) {
+                    extras.steps().printf(Locale.ROOT, "step %d loss %.6f ms %.1f%n", r.step(), r.loss(), r.wallNanos() / 1e6);
+                    extras.steps().flush();
+                }
             }
         };
         Workload workload = new Workload(new Factory(devices, m, phase, (int) split), new Source(pool, phase.gradAccum()),
                 m.table(), schedule);
-        RunSettings settings = RunSettings.defaults(1, total).withTimeouts(Duration.ofSeconds(120), Duration.ofSeconds(60));
+        RunSettings settings = RunSettings.defaults(extras.world(), total)
+                .withTimeouts(Duration.ofSeconds(120), Duration.ofSeconds(60));
+        if (extras.record() != null) {
+            settings = settings.withTrace(extras.record(), recordEvery(total));
+        }
         RunResult result;
         try (TrainingRun run = TrainingRun.start(settings, workload, backend, listener)) {
             result = run.await(Duration.ofMinutes(10));

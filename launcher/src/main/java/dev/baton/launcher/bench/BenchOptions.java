@@ -15,9 +15,11 @@ import java.time.Duration;
  * @param pytorchScript  the PyTorch benchmark to compare with, or null for none
  * @param python         the interpreter that runs it
  * @param pytorchTimeout the longest the PyTorch side may take (torch.compile included)
+ * @param gpus           GPUs the actors run on (W); above 1 only through the actors
+ * @param record         folder for the actor run's schedule files and traces, or null for none
  */
 public record BenchOptions(int phase, int steps, int warmup, int gradAccum, Via via, boolean profile, int maxSeqLen,
-                           long seed, Path pytorchScript, String python, Duration pytorchTimeout) {
+                           long seed, Path pytorchScript, String python, Duration pytorchTimeout, int gpus, Path record) {
     /** Who drives the model in the timed steps. */
     public enum Via {
         DIRECT, ACTORS, BOTH
@@ -29,6 +31,12 @@ public record BenchOptions(int phase, int steps, int warmup, int gradAccum, Via 
         }
         if (warmup < 0) {
             throw new IllegalArgumentException("--warmup must not be negative, got " + warmup);
+        }
+        if (gpus < 1) {
+            throw new IllegalArgumentException("--gpus must be at least 1, got " + gpus);
+        }
+        if (gpus > 1 && via != Via.ACTORS) {
+            throw new IllegalArgumentException("--gpus " + gpus + " runs through the actors only: add --via actors");
         }
     }
 

@@ -31,8 +31,12 @@ public final class SpeedrunBench {
         this.out = out;
     }
 
-    /** Runs everything asked for and returns Baton's tokens/s (the direct driver's when both ran). */
-    public double run() {
+    /** Baton's figures of one run: the median step and tokens/s (the direct driver's when both ran). */
+    public record Result(int phase, double msPerStep, double tokensPerSecond) {
+    }
+
+    /** Runs everything asked for and returns Baton's figures (the direct driver's when both ran). */
+    public Result run() {
         BenchPhase phase = BenchPhase.of(model.schedule(), options.phase(), options.gradAccum());
         Batch[] pool = SyntheticBatches.pool(SyntheticBatches.POOL, phase.microTokens(), options.seed(),
                 options.maxSeqLen(), model.bos());
@@ -71,11 +75,20 @@ public final class SpeedrunBench {
             }
         }
         if (options.actors()) {
-            StepTimes t = ActorBench.run(model, phase, pool, Math.max(options.warmup(), phase.tied() ? 1 : 2),
-                    options.steps());
-            actors = new Figures("through the actors (W = 1: DeviceWorker on CUDA streams, NCCL)", t, tokens,
-                    stepFlops, peak);
+            int w = options.gpus();
+            out.printf(Locale.ROOT, "actors: W = %d GPU(s), %d micro-batch(es) per rank per step (global batch %,d tokens)%n",
+                    w, phase.gradAccum(), (long) tokens * w);
+            ActorBench.Extras extras = new ActorBench.Extras(w, options.record(), out);
+            int warm = Math.max(options.warmup(), phase.tied() ? 1 : 2);
+            StepTimes t = ActorBench.run(model, phase, pool, warm, options.steps(), extras);
+            // at W GPUs a step trains on W times a rank's tokens, and MFU is against W peaks
+            actors = new Figures("through the actors (W = " + w + ": DeviceWorker on CUDA streams, NCCL)", t, tokens * w,
+                    stepFlops * w, peak * w);
             print(actors);
+            if (options.record() != null) {
+                out.println("  schedule files of steps 0, " + ActorBench.recordEvery(warm + options.steps())
+                        + ", ... written to " + options.record());
+            }
             if (direct != null) {
                 out.printf(Locale.ROOT, "  actor runtime overhead: %+.2f%% of the direct median step%n",
                         100 * (actors.times.median() / direct.times.median() - 1));
@@ -85,10 +98,11 @@ public final class SpeedrunBench {
             printTable(table);
         }
         Figures baton = direct != null ? direct : actors;
-        out.printf(Locale.ROOT, "{\"impl\":\"baton\",\"via\":\"%s\",\"phase\":%d,\"ms_per_step\":%.2f,\"tokens_per_s\":%.0f,"
-                        + "\"tflops\":%.1f,\"mfu\":%.4f}%n", direct != null ? "direct" : "actors", phase.index(),
-                baton.times.median(), baton.tokensPerSecond(), baton.tflops(), baton.mfu());
-        return baton.tokensPerSecond();
+        out.printf(Locale.ROOT, "{\"impl\":\"baton\",\"via\":\"%s\",\"gpus\":%d,\"phase\":%d,\"ms_per_step\":%.2f,"
+                        + "\"tokens_per_s\":%.0f,\"tflops\":%.1f,\"mfu\":%.4f}%n", direct != null ? "direct" : "actors",
+                direct != null ? 1 : options.gpus(), phase.index(), baton.times.median(), baton.tokensPerSecond(),
+                baton.tflops(), baton.mfu());
+        return new Result(phase.index(), baton.times.median(), baton.tokensPerSecond());
     }
 
     /** Runs the PyTorch side and prints the comparison with {@code batonTokensPerSecond}. */

@@ -3,6 +3,8 @@ package dev.baton.launcher.command;
 import dev.baton.conf.BatonConfigException;
 import dev.baton.conf.ResolvedConfig;
 import dev.baton.conf.Settings;
+import dev.baton.kernels.bench.NcclSweep;
+import dev.baton.kernels.bench.NcclSweepOptions;
 import dev.baton.kernels.driver.CudaAvailability;
 import dev.baton.launcher.ExitCodes;
 import dev.baton.launcher.bench.BenchModel;
@@ -19,20 +21,29 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
  * {@code baton bench}: times the configuration's training step on one GPU (the record's model,
- * optimizer and batch schedule with speedrun-1gpu, gradient accumulation 8) and prints tokens/s, step time, model TFLOP/s, MFU, peak
- * memory and the per-operation table; with {@code --compare-pytorch} also the PyTorch
- * torch.compile side on the same machine and the ratio. Without a GPU it says so and exits 2.
+ * optimizer and batch schedule with speedrun-1gpu, gradient accumulation 8) and prints tokens/s,
+ * step time, model TFLOP/s, MFU, peak memory and the per-operation table; with
+ * {@code --compare-pytorch} also the PyTorch torch.compile side on the same machine and the ratio.
+ * With {@code --via actors --gpus W} the actor runtime trains on W GPUs with the same global batch
+ * (accumulation divided by W), printing each step's loss; {@code --collectives} instead runs the
+ * NCCL sweep ({@link NcclSweep}) that {@code baton replay --sweep} reads. Without a GPU it says so
+ * and exits 2.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Times the record's training step on one GPU (default profile speedrun-1gpu): tokens/s, step "
-                + "time, TFLOP/s, MFU, peak memory, per-operation table; --compare-pytorch adds the PyTorch side.")
+                + "time, TFLOP/s, MFU, peak memory, per-operation table; --compare-pytorch adds the PyTorch side; "
+                + "--via actors --gpus W trains on W GPUs; --collectives sweeps NCCL collectives instead.")
 public final class BenchCommand implements Callable<Integer> {
     static final String DEFAULT_PROFILE = "speedrun-1gpu";
 
@@ -44,8 +55,37 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--phase", paramLabel = "P", defaultValue = "2",
             description = "Schedule phase: 0, 1, 2 (thirds of the scheduled steps: 131,072 / 262,144 / 393,216 tokens "
-                    + "per step) or 3 (the extension); default ${DEFAULT-VALUE}.")
-    int phase;
+                    + "per step), 3 (the extension) or all (each in turn); default ${DEFAULT-VALUE}.")
+    String phase;
+
+    @Option(names = "--gpus", paramLabel = "W",
+            description = "GPUs 0..W-1 (with --via actors; the global batch is kept by dividing the accumulation by W). "
+                    + "With --collectives: GPUs of the sweep (default all visible); else default 1.")
+    Integer gpus;
+
+    @Option(names = "--record", paramLabel = "DIR",
+            description = "Write the actor run's schedule files (replay's input) of a few steps into DIR "
+                    + "(DIR/phase-P with --phase all).")
+    Path record;
+
+    @Option(names = "--collectives", description = "Run the NCCL collectives sweep instead of the training step.")
+    boolean collectives;
+
+    @Option(names = "--max-bytes", paramLabel = "N", defaultValue = "1G",
+            description = "--collectives: largest size, a power of two (K, M, G suffixes; default ${DEFAULT-VALUE}).")
+    String maxBytes;
+
+    @Option(names = "--iters", paramLabel = "N", defaultValue = "20",
+            description = "--collectives: timed launches per size up to 64 MiB (default ${DEFAULT-VALUE}).")
+    int iters;
+
+    @Option(names = "--large-iters", paramLabel = "N", defaultValue = "5",
+            description = "--collectives: timed launches per size above 64 MiB (default ${DEFAULT-VALUE}).")
+    int largeIters;
+
+    @Option(names = "--out", paramLabel = "FILE", defaultValue = "nccl-sweep.txt",
+            description = "--collectives: the sweep file to write (default ${DEFAULT-VALUE}).")
+    Path sweepOut;
 
     @Option(names = "--steps", paramLabel = "N", defaultValue = "10", description = "Timed steps (default ${DEFAULT-VALUE}).")
     int steps;
@@ -84,33 +124,140 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         String name = spec.qualifiedName();
+        if (collectives) {
+            return sweep(err, name);
+        }
         BenchOptions.Via who = parseVia(via);
-        if (phase < 0 || phase >= BenchPhase.PHASES) {
-            throw new BatonConfigException("--phase " + phase + ": must be 0, 1, 2 or 3");
+        List<Integer> phases = parsePhases(phase);
+        int world = gpus == null ? 1 : gpus;
+        if (world < 1) {
+            throw new BatonConfigException("--gpus " + world + ": must be at least 1");
+        }
+        if (world > 1 && who != BenchOptions.Via.ACTORS) {
+            throw new BatonConfigException("--gpus " + world + ": more than one GPU runs through the actors only; add --via actors");
+        }
+        if (comparePytorch && phases.size() > 1) {
+            throw new BatonConfigException("--compare-pytorch with --phase all: compare one phase at a time (--phase 0..3)");
         }
         ResolvedConfig resolved = config.load(DEFAULT_PROFILE);
         Settings s = resolved.settings();
         checkDevices(s, resolved.profile());
         BenchModel model = model(s, seed);
+        int accum = accumAt(s, world);
         CudaAvailability.Status cuda = CudaAvailability.probe();
         if (!cuda.available()) {
             err.println(name + ": no CUDA device (" + cuda.reason() + "); the benchmark needs one NVIDIA GPU");
             err.flush();
             return ExitCodes.USAGE;
         }
-        int accum = TrainingBinding.bind(s).policy().accumSteps();
-        BenchOptions options = new BenchOptions(phase, steps, warmup, accum, who,
-                !noOpTable, model.maxSeqLen(), seed, comparePytorch ? pytorchScript : null, python,
-                Duration.ofSeconds(pytorchTimeout));
+        if (cuda.devices().size() < world) {
+            err.println(name + ": --gpus " + world + " but only " + cuda.devices().size()
+                    + " GPU(s) visible: lower --gpus or check CUDA_VISIBLE_DEVICES");
+            err.flush();
+            return ExitCodes.USAGE;
+        }
         PrintWriter out = spec.commandLine().getOut();
         out.println("baton bench: profile " + resolved.profile() + "; " + String.join("; ", cuda.describe()));
-        SpeedrunBench bench = new SpeedrunBench(model, options, out);
-        double tokensPerSecond = bench.run();
-        if (comparePytorch) {
-            bench.comparePytorch(tokensPerSecond);
+        List<SpeedrunBench.Result> results = new ArrayList<>();
+        for (int p : phases) {
+            Path recordHere = record == null || phases.size() == 1 ? record : record.resolve("phase-" + p);
+            BenchOptions options = new BenchOptions(p, steps, warmup, accum, who, !noOpTable && world == 1,
+                    model.maxSeqLen(), seed, comparePytorch ? pytorchScript : null, python,
+                    Duration.ofSeconds(pytorchTimeout), world, recordHere);
+            if (phases.size() > 1) {
+                out.println("===== phase " + p);
+            }
+            SpeedrunBench bench = new SpeedrunBench(model, options, out);
+            SpeedrunBench.Result r = bench.run();
+            results.add(r);
+            if (comparePytorch) {
+                bench.comparePytorch(r.tokensPerSecond());
+            }
+            out.flush();
+        }
+        if (results.size() > 1) {
+            out.println("== step time per phase (" + (who == BenchOptions.Via.DIRECT ? "direct" : "actors") + ", W = " + world + ")");
+            for (SpeedrunBench.Result r : results) {
+                out.printf(Locale.ROOT, "phase %d: %.1f ms/step, %,.0f tokens/s%n", r.phase(), r.msPerStep(),
+                        r.tokensPerSecond());
+            }
         }
         out.flush();
         return ExitCodes.OK;
+    }
+
+    /** {@code --collectives}: the NCCL sweep over {@code --gpus} GPUs (default all visible). */
+    private int sweep(PrintWriter err, String name) {
+        NcclSweepOptions o;
+        try {
+            o = NcclSweepOptions.parse("--max-bytes", maxBytes, "--iters", Integer.toString(iters), "--large-iters",
+                    Integer.toString(largeIters), "--devices", Integer.toString(gpus == null ? 0 : gpus), "--out",
+                    sweepOut.toString());
+        } catch (IllegalArgumentException e) {
+            throw new BatonConfigException(e.getMessage());
+        }
+        CudaAvailability.Status cuda = CudaAvailability.probe();
+        if (!cuda.available()) {
+            err.println(name + ": no CUDA device (" + cuda.reason() + "); the collectives sweep needs one or more NVIDIA GPUs");
+            err.flush();
+            return ExitCodes.USAGE;
+        }
+        if (cuda.devices().size() < o.devices()) {
+            err.println(name + ": --gpus " + o.devices() + " but only " + cuda.devices().size()
+                    + " GPU(s) visible: lower --gpus or check CUDA_VISIBLE_DEVICES");
+            err.flush();
+            return ExitCodes.USAGE;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        try {
+            new NcclSweep(o, out).run();
+        } catch (NcclSweep.CheckFailure e) {
+            err.println(name + ": result check FAILED, no sweep file written: " + e.getMessage());
+            err.flush();
+            return ExitCodes.FAILURE;
+        } catch (IOException e) {
+            throw new BatonConfigException("cannot write the sweep file " + sweepOut + ": " + e.getMessage(), e);
+        } catch (IllegalStateException e) { // the environment: NVLink multicast on, too little device memory
+            err.println(name + ": " + e.getMessage());
+            err.flush();
+            return ExitCodes.FAILURE;
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** "0".."3" or "all". */
+    static List<Integer> parsePhases(String p) {
+        if (p.equalsIgnoreCase("all")) {
+            List<Integer> all = new ArrayList<>();
+            for (int i = 0; i < BenchPhase.PHASES; i++) {
+                all.add(i);
+            }
+            return all;
+        }
+        try {
+            int i = Integer.parseInt(p.strip());
+            if (i >= 0 && i < BenchPhase.PHASES) {
+                return List.of(i);
+            }
+        } catch (NumberFormatException e) {
+            // the message below names the values
+        }
+        throw new BatonConfigException("--phase " + p + ": must be 0, 1, 2, 3 or all");
+    }
+
+    /**
+     * Micro-batches per rank at W GPUs: the configuration's global micro-batches per step (its
+     * devices × its accumulation: 1 × 8 for speedrun-1gpu, 8 × 1 for speedrun-8xh100) over W, so
+     * the global batch is the record's at any W (the record's grad_accum_steps = 8 // world_size).
+     */
+    static int accumAt(Settings s, int world) {
+        int global = TrainingBinding.bind(s).policy().world() * TrainingBinding.bind(s).policy().accumSteps();
+        if (global % world != 0) {
+            throw new BatonConfigException("--gpus " + world + ": the configuration's " + global
+                    + " micro-batches per step do not split over " + world + " GPUs; use a divisor of " + global);
+        }
+        return global / world;
     }
 
     private static BenchOptions.Via parseVia(String via) {
@@ -121,12 +268,15 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** The benchmark times one GPU: the configuration must name one CUDA device. */
+    /**
+     * The benchmark times CUDA devices: the configuration must name them (its count sets the global
+     * batch, {@link #accumAt}; {@code --gpus} the devices the bench runs on).
+     */
     private static void checkDevices(Settings s, String profile) {
         String kind = s.text("baton.devices.kind");
-        if (!kind.equals("cuda") || s.wholeNumber("baton.devices.count") != 1) {
+        if (!kind.equals("cuda")) {
             throw new BatonConfigException("profile " + profile + " runs on " + s.wholeNumber("baton.devices.count") + " "
-                    + kind + " device(s); the benchmark times one GPU: use --profile " + DEFAULT_PROFILE);
+                    + kind + " device(s); the benchmark times GPUs: use --profile " + DEFAULT_PROFILE);
         }
     }
 

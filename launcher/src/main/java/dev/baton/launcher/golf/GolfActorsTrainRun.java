@@ -65,6 +65,7 @@ final class GolfActorsTrainRun {
 
     static int run(ResolvedConfig config, PrintWriter out, int world) {
         GolfSettings golf = GolfSettings.of(config.settings());
+        GolfScoreFirst scoreFirst = GolfScoreFirst.of(config.settings());
         GolfData data = GolfData.resolve(config.settings(), golf);
         int accum = accumSteps(config.settings().wholeNumber("baton.run.grad-accum-steps"), world);
         int seq = golf.seqLen();
@@ -167,7 +168,7 @@ final class GolfActorsTrainRun {
             for (Param p : params.all()) {
                 ops.copy(p.value(), rankZero.get(p.name()).value());
             }
-            GolfTrainRun.finishing(golf, data, out).finish(ops, gpt, params, ema.get(), val, result.nextStep());
+            GolfTrainRun.finishing(golf, data, out, scoreFirst).finish(ops, gpt, params, ema.get(), val, result.nextStep());
         }
         return ExitCodes.OK;
     }

@@ -7,6 +7,7 @@ import dev.baton.runtime.golf.GolfWeights;
 import dev.baton.runtime.golf.artifact.GolfArtifact;
 import dev.baton.runtime.golf.artifact.StateTensor;
 import dev.baton.runtime.golf.bpb.BitsPerByte;
+import dev.baton.runtime.golf.eval.ScoreFirstResult;
 import dev.baton.runtime.model.golf.GolfGpt;
 import dev.baton.runtime.model.golf.GolfParams;
 import dev.baton.runtime.ops.cpu.CpuOps;
@@ -20,7 +21,9 @@ import java.util.Locale;
 /**
  * {@code baton eval --metric bpb}: parameter golf's val_loss and val_bpb of a golf checkpoint (its
  * weight average when {@code baton.golf.ema-decay} is set) or of an artifact after the
- * compress-and-reload round trip, on the configured validation shards. It runs on the CPU backend.
+ * compress-and-reload round trip, on the configured validation shards; then, when
+ * {@code baton.golf.eval.ttt} or {@code .ngram} is enabled, the score-first adapted score too. It runs
+ * on the CPU backend.
  */
 public final class GolfEvalRun {
     private GolfEvalRun() {
@@ -39,6 +42,7 @@ public final class GolfEvalRun {
                     + "exactly one of them");
         }
         GolfSettings golf = GolfSettings.of(config.settings());
+        GolfScoreFirst scoreFirst = GolfScoreFirst.of(config.settings());
         int useStride = stride != null ? stride : golf.evalStride();
         if (useStride < 0 || useStride > golf.seqLen()) {
             throw new BatonConfigException("--stride " + useStride + " must be in [0, " + golf.seqLen()
@@ -72,6 +76,16 @@ public final class GolfEvalRun {
             out.println(prefix + GolfScoring.describe(r, false));
             out.println((artifact != null ? "final_roundtrip_exact " : "exact ") + GolfScoring.describe(r, true));
             out.println(String.format(Locale.ROOT, "scored %,d tokens, %,d bytes", (long) r.tokens(), (long) r.bytes()));
+            if (scoreFirst.enabled()) {
+                out.println(scoreFirst.describe());
+                out.flush();
+                ScoreFirstResult sf = GolfScoring.scoreFirst(ops, gpt, data.bytes(), stream, useStride, scoreFirst,
+                        "eval " + scoreFirst.tag());
+                String tag = (artifact != null ? "final_roundtrip_" : "") + scoreFirst.tag();
+                out.println(tag + " " + GolfScoring.describe(sf.score(), false));
+                out.println(tag + "_exact " + GolfScoring.describe(sf.score(), true));
+                out.println(GolfScoring.describe(sf, scoreFirst));
+            }
         }
         return ExitCodes.OK;
     }

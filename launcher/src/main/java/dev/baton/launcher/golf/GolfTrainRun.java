@@ -8,6 +8,7 @@ import dev.baton.runtime.golf.WeightEma;
 import dev.baton.runtime.golf.artifact.GolfArtifact;
 import dev.baton.runtime.golf.artifact.StateTensor;
 import dev.baton.runtime.golf.bpb.BitsPerByte;
+import dev.baton.runtime.golf.eval.ScoreFirstResult;
 import dev.baton.runtime.golf.train.GolfTrainer;
 import dev.baton.runtime.model.golf.GolfGpt;
 import dev.baton.runtime.model.golf.GolfParams;
@@ -30,17 +31,21 @@ import java.util.Map;
  * validation at step 0, every {@code eval.every} steps and after the last (outside the training
  * clock), training-loss lines in the baseline's log format, the stop after the step that spends the
  * wall-clock budget, then the weights (and their average) saved, the artifact written and
- * evaluated after the round trip ({@code final_roundtrip_exact val_bpb}, the challenge's score).
+ * evaluated after the round trip ({@code final_roundtrip_exact val_bpb}, the challenge's score), and
+ * again with score-first TTT and/or n-gram mixing when {@code baton.golf.eval.ttt} / {@code .ngram}
+ * is enabled ({@code final_int8_<codec>_roundtrip_<ttt|ngram|ttt_ngram>_exact}).
  */
 public final class GolfTrainRun {
     private final GolfSettings golf;
     private final GolfData data;
     private final PrintWriter out;
+    private final GolfScoreFirst scoreFirst;
 
-    private GolfTrainRun(GolfSettings golf, GolfData data, PrintWriter out) {
+    private GolfTrainRun(GolfSettings golf, GolfData data, PrintWriter out, GolfScoreFirst scoreFirst) {
         this.golf = golf;
         this.data = data;
         this.out = out;
+        this.scoreFirst = scoreFirst;
     }
 
     /** Trains with the configuration; returns the exit code. */
@@ -51,7 +56,7 @@ public final class GolfTrainRun {
         }
         GolfSettings golf = GolfSettings.of(config.settings());
         GolfData data = GolfData.resolve(config.settings(), golf);
-        return new GolfTrainRun(golf, data, out).train(config.profile());
+        return new GolfTrainRun(golf, data, out, GolfScoreFirst.of(config.settings())).train(config.profile());
     }
 
     private int train(String profile) {
@@ -105,8 +110,8 @@ public final class GolfTrainRun {
     }
 
     /** The end of a run whose training happened elsewhere ({@link GolfActorsTrainRun}). */
-    static GolfTrainRun finishing(GolfSettings golf, GolfData data, PrintWriter out) {
-        return new GolfTrainRun(golf, data, out);
+    static GolfTrainRun finishing(GolfSettings golf, GolfData data, PrintWriter out, GolfScoreFirst scoreFirst) {
+        return new GolfTrainRun(golf, data, out, scoreFirst);
     }
 
     /** Saves the weights, evaluates the average, writes the artifact and scores its round trip. */
@@ -141,6 +146,14 @@ public final class GolfTrainRun {
         String tag = "final_int8_" + golf.codec().label() + "_roundtrip";
         log(tag + " " + GolfScoring.describe(r, false));
         log(tag + "_exact " + GolfScoring.describe(r, true));
+        if (scoreFirst.enabled()) {
+            log(scoreFirst.describe());
+            ScoreFirstResult sf = GolfScoring.scoreFirst(ops, gpt, data.bytes(), val, golf.evalStride(), scoreFirst,
+                    "validation (artifact, " + scoreFirst.tag() + ")");
+            log(tag + "_" + scoreFirst.tag() + " " + GolfScoring.describe(sf.score(), false));
+            log(tag + "_" + scoreFirst.tag() + "_exact " + GolfScoring.describe(sf.score(), true));
+            log(GolfScoring.describe(sf, scoreFirst));
+        }
     }
 
     private void log(String line) {

@@ -56,11 +56,39 @@ class BenchCommandTest {
         assumeFalse(CudaAvailability.probe().available(), "this machine has a GPU: the benchmark would run");
         assertOneLine(baton("bench"), "baton bench: no CUDA device", "needs one NVIDIA GPU");
         assertOneLine(baton("bench", "--profile", "speedrun-1gpu", "--compare-pytorch"), "no CUDA device");
+        assertOneLine(baton("bench", "--via", "actors", "--gpus", "2", "--record", "x"), "no CUDA device");
+        assertOneLine(baton("bench", "--phase", "all", "--via", "actors"), "no CUDA device");
+        assertOneLine(baton("bench", "--collectives", "--max-bytes", "16M"), "baton bench: no CUDA device",
+                "the collectives sweep needs one or more NVIDIA GPUs");
+    }
+
+    @Test
+    void theGlobalBatchIsKeptAtAnyNumberOfGpus() {
+        Settings one = ConfigLoader.fromClasspath().load(new ConfigRequest("speedrun-1gpu", null, Map.of(), List.of()))
+                .settings();
+        Settings eight = ConfigLoader.fromClasspath().load(new ConfigRequest("speedrun-8xh100", null, Map.of(), List.of()))
+                .settings();
+        assertEquals(8, BenchCommand.accumAt(one, 1));
+        assertEquals(4, BenchCommand.accumAt(one, 2));
+        assertEquals(1, BenchCommand.accumAt(one, 8));
+        assertEquals(8, BenchCommand.accumAt(eight, 1), "the record's grad_accum_steps = 8 // world_size");
+        assertEquals(2, BenchCommand.accumAt(eight, 4));
+        assertEquals(List.of(0, 1, 2, 3), BenchCommand.parsePhases("all"));
+        assertEquals(List.of(1), BenchCommand.parsePhases("1"));
     }
 
     @Test
     void wrongArgumentsAreOneLineErrors() {
-        assertOneLine(baton("bench", "--phase", "7"), "--phase 7: must be 0, 1, 2 or 3");
+        assertOneLine(baton("bench", "--phase", "7"), "--phase 7: must be 0, 1, 2, 3 or all");
+        assertOneLine(baton("bench", "--phase", "most"), "--phase most: must be 0, 1, 2, 3 or all");
+        assertOneLine(baton("bench", "--gpus", "2"), "--gpus 2: more than one GPU runs through the actors only",
+                "add --via actors");
+        assertOneLine(baton("bench", "--gpus", "0", "--via", "actors"), "--gpus 0: must be at least 1");
+        assertOneLine(baton("bench", "--gpus", "3", "--via", "actors"), "--gpus 3: the configuration's 8 micro-batches",
+                "use a divisor of 8");
+        assertOneLine(baton("bench", "--phase", "all", "--compare-pytorch"), "compare one phase at a time");
+        assertOneLine(baton("bench", "--collectives", "--max-bytes", "1000"), "--max-bytes 1000: must be a power of two");
+        assertOneLine(baton("bench", "--collectives", "--iters", "0"), "--iters 0: must be at least 1");
         assertOneLine(baton("bench", "--via", "pigeon"), "--via pigeon: must be direct, actors or both");
         assertOneLine(baton("bench", "--profile", "tiny-cpu"), "profile tiny-cpu runs on 2 cpu device(s)",
                 "use --profile speedrun-1gpu");

@@ -161,6 +161,18 @@ public final class GolfGpt implements AutoCloseable {
     }
 
     /**
+     * Softcapped logits (T, V) of a batch of consecutive sequences (as {@link #tokenLosses} cuts
+     * them), shifted by +cap like {@link #logits}: a view valid until the next call. For evaluation
+     * that needs the whole distribution (n-gram mixing).
+     */
+    public Tensor batchLogits(int[] inputs) {
+        prepare(inputs, null, false);
+        Tensor out = head.logits(step, run());
+        head.softcap(out);
+        return out;
+    }
+
+    /**
      * Backward of the latest {@link #forward}: accumulates {@code lossScale · ∂loss/∂θ} into every
      * parameter's gradient (the baseline's {@code loss * grad_scale}).
      */
