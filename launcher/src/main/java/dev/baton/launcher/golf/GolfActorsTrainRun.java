@@ -151,8 +151,10 @@ final class GolfActorsTrainRun {
         };
         RunSettings settings = RunSettings.defaults(world, iterations).withEval(golf.evalEvery(), true)
                 .withTimeouts(Duration.ofHours(1), Duration.ofMinutes(30));
+        Workload golfWork = factory.workload(source);
         RunResult result;
-        try (host; TrainingRun run = TrainingRun.start(settings, new Workload(work, source, factory.table(), factory.workload(source).schedule()), listener)) {
+        try (host; TrainingRun run = TrainingRun.start(settings,
+                new Workload(work, golfWork.data(), golfWork.table(), golfWork.schedule()), listener)) {
             running.set(run);
             if (budgetSpent.get()) {
                 run.requestStop(StopMode.FINISH_STEP);
@@ -160,7 +162,7 @@ final class GolfActorsTrainRun {
             result = run.await(Duration.ofDays(7));
         }
         if (result.status() == RunResult.Status.FAILED) {
-            log(out, "golf training failed: " + result.message());
+            log(out, "baton train: " + result.message());
             return ExitCodes.FAILURE;
         }
         try (CpuOps ops = new CpuOps(golf.threads()); ParamSet params = GolfParams.allocate(ops, golf.model());
