@@ -121,3 +121,64 @@ extern "C" __global__ void baton_key_offset(const void *src, void *dst, long lon
         }
     }
 }
+
+// Half-split rotation (the parameter-golf baseline's apply_rotary_emb): x is (S, per_row) with
+// per_row a multiple of 2W (W = the tables' width); in every group of 2W channels of row s, channel
+// j < W pairs with j + W, with c = cos[s, j], n = sin[s, j]:
+//   forward   o[j] = x[j]·c + x[j+W]·n,  o[j+W] = x[j+W]·c − x[j]·n
+//   backward  the same with n negated (the transpose, and the inverse)
+// One thread takes V consecutive pairs; out may be x (each thread reads its pairs before writing).
+// types: bit 0 x, 1 cos, 2 sin, 3 out.
+namespace {
+
+template <int V>
+__device__ __forceinline__ void rotate_half(const void *x, const void *cs, const void *sn, void *out, long long a,
+                                            long long w, long long t, float sign, bool bx, bool bc, bool bs,
+                                            bool bo) {
+    float lo[V], hi[V], c[V], s[V];
+    loadv<V>(x, bx, a, lo);
+    loadv<V>(x, bx, a + w, hi);
+    loadv<V>(cs, bc, t, c);
+    loadv<V>(sn, bs, t, s);
+    float ol[V], oh[V];
+#pragma unroll
+    for (int k = 0; k < V; k++) {
+        const float n = sign * s[k];
+        ol[k] = lo[k] * c[k] + hi[k] * n;
+        oh[k] = hi[k] * c[k] - lo[k] * n;
+    }
+    storev<V>(out, bo, a, ol);
+    storev<V>(out, bo, a + w, oh);
+}
+
+} // namespace
+
+extern "C" __global__ void baton_rotary_half(const void *x, const void *cs, const void *sn, void *out,
+                                             long long rows, int per_row, int width, int transpose, unsigned types) {
+    const bool bx = type_bit(types, 0), bc = type_bit(types, 1), bs = type_bit(types, 2), bo = type_bit(types, 3);
+    const long long half = per_row / 2;
+    const long long pairs = rows * half;
+    const long long tid = blockIdx.x * (long long) blockDim.x + threadIdx.x;
+    const long long stride = (long long) gridDim.x * blockDim.x;
+    const float sign = transpose ? -1.f : 1.f;
+    if (width % 8 == 0 && aligned16(x) && aligned16(cs) && aligned16(sn) && aligned16(out)) {
+        for (long long i = tid; i < pairs / 8; i += stride) {
+            const long long p = i * 8;
+            const long long row = p / half;
+            const long long q = p - row * half;
+            const long long g = q / width;
+            const long long j = q - g * width;
+            rotate_half<8>(x, cs, sn, out, row * per_row + g * 2 * width + j, width, row * width + j, sign, bx, bc,
+                           bs, bo);
+        }
+    } else {
+        for (long long p = tid; p < pairs; p += stride) {
+            const long long row = p / half;
+            const long long q = p - row * half;
+            const long long g = q / width;
+            const long long j = q - g * width;
+            rotate_half<1>(x, cs, sn, out, row * per_row + g * 2 * width + j, width, row * width + j, sign, bx, bc,
+                           bs, bo);
+        }
+    }
+}

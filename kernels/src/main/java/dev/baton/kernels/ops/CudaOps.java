@@ -38,6 +38,7 @@ public final class CudaOps implements Ops {
     private final CudaReduce reduce;
     private final CudaNorms norms;
     private final CudaRotary rotary;
+    private final CudaScales scales;
     private final CudaGates gates;
     private final CudaEmbedding embedding;
     private final CudaLoss loss;
@@ -62,6 +63,7 @@ public final class CudaOps implements Ops {
         this.reduce = new CudaReduce(properties, stream);
         this.norms = new CudaNorms(properties, stream);
         this.rotary = new CudaRotary(properties, stream);
+        this.scales = new CudaScales(properties, stream);
         this.gates = new CudaGates(properties, stream);
         this.embedding = new CudaEmbedding(properties, stream);
         this.loss = new CudaLoss(properties, stream);
@@ -297,6 +299,27 @@ public final class CudaOps implements Ops {
     }
 
     @Override
+    public void rotaryHalfForward(Tensor x, Tensor cos, Tensor sin, Tensor out) {
+        rotary.rotateHalf(x, cos, sin, out, false);
+    }
+
+    @Override
+    public void rotaryHalfBackward(Tensor dout, Tensor cos, Tensor sin, Tensor dx) {
+        rotary.rotateHalf(dout, cos, sin, dx, true);
+    }
+
+    @Override
+    public void scaledAdd(Tensor out, Tensor base, Tensor src, Tensor scale) {
+        scales.scaledAdd(out, base, src, scale);
+    }
+
+    @Override
+    public void scaledAddBackward(Tensor dout, Tensor src, Tensor scale, Tensor dsrc, boolean accumulate,
+                                 Tensor dscale) {
+        scales.scaledAddBackward(dout, src, scale, dsrc, accumulate, dscale);
+    }
+
+    @Override
     public void keyOffsetForward(Tensor src, Tensor dst) {
         rotary.keyOffset(src, dst, false);
     }
@@ -353,6 +376,7 @@ public final class CudaOps implements Ops {
         loss.close();
         embedding.close();
         gates.close();
+        scales.close();
         rotary.close();
         norms.close();
         reduce.close();

@@ -237,6 +237,27 @@ public final class ProfilingOps implements Ops {
     }
 
     @Override
+    public void rotaryHalfForward(Tensor x, Tensor cos, Tensor sin, Tensor out) {
+        timed("rotaryHalfForward", () -> ops.rotaryHalfForward(x, cos, sin, out));
+    }
+
+    @Override
+    public void rotaryHalfBackward(Tensor dout, Tensor cos, Tensor sin, Tensor dx) {
+        timed("rotaryHalfBackward", () -> ops.rotaryHalfBackward(dout, cos, sin, dx));
+    }
+
+    @Override
+    public void scaledAdd(Tensor out, Tensor base, Tensor src, Tensor scale) {
+        timed("scaledAdd", () -> ops.scaledAdd(out, base, src, scale));
+    }
+
+    @Override
+    public void scaledAddBackward(Tensor dout, Tensor src, Tensor scale, Tensor dsrc, boolean accumulate,
+                                 Tensor dscale) {
+        timed("scaledAddBackward", () -> ops.scaledAddBackward(dout, src, scale, dsrc, accumulate, dscale));
+    }
+
+    @Override
     public void keyOffsetForward(Tensor src, Tensor dst) {
         timed("keyOffsetForward", () -> ops.keyOffsetForward(src, dst));
     }

@@ -10,6 +10,9 @@ import dev.baton.launcher.ExitCodes;
 import dev.baton.launcher.bench.BenchModel;
 import dev.baton.launcher.bench.BenchOptions;
 import dev.baton.launcher.bench.BenchPhase;
+import dev.baton.launcher.bench.GolfBench;
+import dev.baton.launcher.bench.PytorchComparison;
+import dev.baton.launcher.golf.GolfSettings;
 import dev.baton.launcher.bench.SpeedrunBench;
 import dev.baton.launcher.config.TrainingBinding;
 import dev.baton.launcher.options.ConfigOptions;
@@ -37,8 +40,9 @@ import java.util.concurrent.Callable;
  * {@code --compare-pytorch} also the PyTorch torch.compile side on the same machine and the ratio.
  * With {@code --via actors --gpus W} the actor runtime trains on W GPUs with the same global batch
  * (accumulation divided by W), printing each step's loss; {@code --collectives} instead runs the
- * NCCL sweep ({@link NcclSweep}) that {@code baton replay --sweep} reads. Without a GPU it says so
- * and exits 2.
+ * NCCL sweep ({@link NcclSweep}) that {@code baton replay --sweep} reads. With a golf profile
+ * ({@code golf-baseline}) it times the golf step on GPU 0 instead ({@link GolfBench}) and compares
+ * with the challenge's own train_gpt.py. Without a GPU it says so and exits 2.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Times the record's training step on one GPU (default profile speedrun-1gpu): tokens/s, step "
@@ -46,6 +50,7 @@ import java.util.concurrent.Callable;
                 + "--via actors --gpus W trains on W GPUs; --collectives sweeps NCCL collectives instead.")
 public final class BenchCommand implements Callable<Integer> {
     static final String DEFAULT_PROFILE = "speedrun-1gpu";
+    static final String GOLF_PYTORCH_SCRIPT = "reference/golf/golf_pytorch_bench.py";
 
     @Spec
     CommandSpec spec;
@@ -120,6 +125,19 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Longest the PyTorch side may take, compilation included (default ${DEFAULT-VALUE}).")
     int pytorchTimeout;
 
+    @Option(names = "--train-gpt", paramLabel = "FILE",
+            defaultValue = "../shared/reference/parameter-golf/train_gpt.py",
+            description = "Golf: the challenge's baseline script that --compare-pytorch runs (default ${DEFAULT-VALUE}).")
+    Path trainGpt;
+
+    @Option(names = "--corpus", paramLabel = "FILE",
+            description = "Golf: text (.gz) on which the PyTorch side trains a SentencePiece model of the vocabulary size.")
+    Path corpus;
+
+    @Option(names = "--sp-model", paramLabel = "FILE",
+            description = "Golf: a SentencePiece .model for the PyTorch side when none is trained (its size must be the vocabulary's).")
+    Path spModel;
+
     @Override
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
@@ -141,6 +159,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         ResolvedConfig resolved = config.load(DEFAULT_PROFILE);
         Settings s = resolved.settings();
+        if (GolfSettings.selected(s)) {
+            return golf(resolved, err, name);
+        }
         checkDevices(s, resolved.profile());
         BenchModel model = model(s, seed);
         int accum = accumAt(s, world);
@@ -258,6 +279,39 @@ public final class BenchCommand implements Callable<Integer> {
                     + " micro-batches per step do not split over " + world + " GPUs; use a divisor of " + global);
         }
         return global / world;
+    }
+
+    /**
+     * The golf path: the configuration's golf model and step on GPU 0 (whatever the devices section
+     * says: the benchmark times one GPU), then with {@code --compare-pytorch} the challenge's own
+     * train_gpt.py on the same GPU through reference/golf/golf_pytorch_bench.py.
+     */
+    private Integer golf(ResolvedConfig resolved, PrintWriter err, String name) {
+        GolfSettings golf = GolfSettings.of(resolved.settings());
+        CudaAvailability.Status cuda = CudaAvailability.probe();
+        if (!cuda.available()) {
+            err.println(name + ": no CUDA device (" + cuda.reason() + "); the benchmark needs one NVIDIA GPU");
+            err.flush();
+            return ExitCodes.USAGE;
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("baton bench: profile " + resolved.profile() + " on GPU 0; " + String.join("; ", cuda.describe()));
+        double tokensPerSecond;
+        try (GolfBench bench = new GolfBench(golf, seed, out)) {
+            tokensPerSecond = bench.run(warmup, steps, !noOpTable);
+        }
+        if (comparePytorch) {
+            Path script = pytorchScript.equals(Path.of("reference/bench/model_bench.py"))
+                    ? Path.of(GOLF_PYTORCH_SCRIPT) : pytorchScript;
+            List<String> command = GolfBench.pytorchCommand(python, script, trainGpt, steps, warmup, seed,
+                    golf.model().vocabSize(), corpus, spModel);
+            out.println("== PyTorch: the challenge's train_gpt.py (torch.compile), same GPU, same steps, synthetic shards");
+            PytorchComparison.Result r = PytorchComparison.run(command, script, Duration.ofSeconds(pytorchTimeout), out);
+            out.printf(java.util.Locale.ROOT, "PyTorch: %.1f ms/step, %.0f tokens/s%n", r.msPerStep(), r.tokensPerSecond());
+            out.printf(java.util.Locale.ROOT, "ratio Baton / PyTorch tokens/s: %.3f%n", tokensPerSecond / r.tokensPerSecond());
+        }
+        out.flush();
+        return ExitCodes.OK;
     }
 
     private static BenchOptions.Via parseVia(String via) {

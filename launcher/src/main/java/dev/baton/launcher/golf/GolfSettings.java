@@ -31,19 +31,28 @@ public record GolfSettings(GolfConfig model, MuonAndAdamConfig optimizer, WallCl
     }
 
     /**
-     * The CPU devices golf training runs on: {@code devices.count} (x {@code cluster.nodes}); one
-     * runs the single-device trainer, more run through the actor runtime. CUDA devices are refused
-     * until the CUDA golf kernels exist (evaluation and export always run on the CPU backend).
+     * Where golf trains: one CPU device (the single-device trainer), W > 1 CPU devices of one
+     * machine (the actor runtime), or GPU 0 with {@code baton.devices.kind = cuda} (evaluation and
+     * export always run on the CPU backend, whatever the devices section says).
      */
-    public static int cpuDevices(Settings s) {
+    public static Devices devices(Settings s) {
         String kind = s.choice("baton.devices.kind", "cpu", "cuda");
-        int world = s.wholeNumber("baton.devices.count") * s.wholeNumber("baton.cluster.nodes");
-        if (!kind.equals("cpu") || s.wholeNumber("baton.cluster.nodes") != 1) {
-            throw new BatonConfigException("golf trains on the CPU devices of one machine for now, but the configuration "
-                    + "asks for " + world + " " + kind + " device(s); the GPU golf path comes with the CUDA golf kernels. "
-                    + "Use --set baton.devices.kind=cpu --set baton.cluster.nodes=1");
+        int nodes = s.wholeNumber("baton.cluster.nodes");
+        int world = s.wholeNumber("baton.devices.count") * nodes;
+        if (kind.equals("cuda") && world != 1) {
+            throw new BatonConfigException("golf trains on one GPU for now, but the configuration asks for " + world
+                    + " cuda devices; several devices run on the CPU through the actors. Use --set baton.devices.count=1, "
+                    + "or --set baton.devices.kind=cpu");
         }
-        return world;
+        if (nodes != 1) {
+            throw new BatonConfigException("golf trains on the devices of one machine for now, but the configuration asks "
+                    + "for " + nodes + " nodes; use --set baton.cluster.nodes=1");
+        }
+        return new Devices(kind.equals("cuda"), world);
+    }
+
+    /** The devices a golf run trains on: GPU 0 ({@code gpu}, count 1) or {@code count} CPU devices. */
+    public record Devices(boolean gpu, int count) {
     }
 
     /** Binds and checks every golf key. */

@@ -12,7 +12,13 @@ import dev.baton.runtime.golf.eval.ScoreFirstResult;
 import dev.baton.runtime.golf.train.GolfTrainer;
 import dev.baton.runtime.model.golf.GolfGpt;
 import dev.baton.runtime.model.golf.GolfParams;
+import dev.baton.conf.BatonConfigException;
+import dev.baton.kernels.driver.CudaAvailability;
+import dev.baton.kernels.ops.CudaOps;
+import dev.baton.kernels.optim.CudaOptimizerKernels;
+import dev.baton.runtime.ops.Ops;
 import dev.baton.runtime.ops.cpu.CpuOps;
+import dev.baton.runtime.optim.OptimizerKernels;
 import dev.baton.runtime.optim.MuonAndAdam;
 import dev.baton.runtime.optim.cpu.CpuOptimizerKernels;
 import dev.baton.runtime.param.ParamSet;
@@ -50,16 +56,47 @@ public final class GolfTrainRun {
 
     /** Trains with the configuration; returns the exit code. */
     public static int run(ResolvedConfig config, PrintWriter out) {
-        int world = GolfSettings.cpuDevices(config.settings());
-        if (world > 1) {
-            return GolfActorsTrainRun.run(config, out, world);
+        GolfSettings.Devices devices = GolfSettings.devices(config.settings());
+        if (devices.count() > 1) {
+            return GolfActorsTrainRun.run(config, out, devices.count());
         }
+        boolean gpu = devices.gpu();
         GolfSettings golf = GolfSettings.of(config.settings());
+        if (gpu) {
+            CudaAvailability.Status cuda = CudaAvailability.probe();
+            if (!cuda.available()) {
+                throw new BatonConfigException("baton.devices.kind = cuda, but there is no CUDA device (" + cuda.reason()
+                        + "); use --set baton.devices.kind=cpu");
+            }
+        }
         GolfData data = GolfData.resolve(config.settings(), golf);
-        return new GolfTrainRun(golf, data, out, GolfScoreFirst.of(config.settings())).train(config.profile());
+        return new GolfTrainRun(golf, data, out, GolfScoreFirst.of(config.settings())).train(config.profile(), gpu);
     }
 
-    private int train(String profile) {
+    /** The backend and optimizer kernels of a run: CudaOps on GPU 0, or CpuOps; closed together. */
+    private record Backend(Ops ops, OptimizerKernels kernels) implements AutoCloseable {
+        static Backend open(boolean gpu, int threads) {
+            if (!gpu) {
+                return new Backend(new CpuOps(threads), new CpuOptimizerKernels(threads));
+            }
+            CudaOps cuda = CudaOps.open(0);
+            try {
+                return new Backend(cuda, new CudaOptimizerKernels(cuda));
+            } catch (RuntimeException e) {
+                cuda.close();
+                throw e;
+            }
+        }
+
+        @Override
+        public void close() {
+            ops.synchronize();
+            kernels.close();
+            ops.close();
+        }
+    }
+
+    private int train(String profile, boolean gpu) {
         int[] val = data.validation(golf);
         long iterations = golf.schedule().iterations();
         log(String.format(Locale.ROOT, "golf %s: %d x %d, %d heads over %d KV heads, MLP %dx, vocab %d: %,d params",
@@ -72,11 +109,13 @@ public final class GolfTrainRun {
                 iterations, golf.schedule().budgetMs() / 1000, golf.schedule().warmdownIters(),
                 golf.emaDecay() > 0 ? Double.toString(golf.emaDecay()) : "off"));
         int maxTokens = Math.max(golf.microBatchTokens(), golf.evalForwardTokens());
-        try (CpuOps ops = new CpuOps(golf.threads()); CpuOptimizerKernels kernels = new CpuOptimizerKernels(golf.threads());
-             ParamSet params = GolfParams.create(ops, golf.model(), golf.seed());
-             GolfGpt gpt = new GolfGpt(ops, golf.model(), params, golf.seqLen(), maxTokens);
-             MuonAndAdam optimizer = new MuonAndAdam(params, GolfParams.groups(golf.model()), ops, kernels,
-                     golf.optimizer())) {
+        try (Backend backend = Backend.open(gpu, golf.threads());
+             ParamSet params = GolfParams.create(backend.ops(), golf.model(), golf.seed());
+             GolfGpt gpt = new GolfGpt(backend.ops(), golf.model(), params, golf.seqLen(), maxTokens);
+             MuonAndAdam optimizer = new MuonAndAdam(params, GolfParams.groups(golf.model()), backend.ops(),
+                     backend.kernels(), golf.optimizer())) {
+            Ops ops = backend.ops();
+            log("device: " + ops.name());
             WeightEma ema = golf.emaDecay() > 0 ? WeightEma.of(ops, params, golf.emaDecay()) : null;
             GolfTrainer trainer = new GolfTrainer(ops, gpt, optimizer, new TokenStream(data.shards().train()),
                     golf.schedule(), TrainingClock.system(), golf.tokensPerStep(), golf.accumSteps(), ema);
@@ -115,7 +154,7 @@ public final class GolfTrainRun {
     }
 
     /** Saves the weights, evaluates the average, writes the artifact and scores its round trip. */
-    void finish(CpuOps ops, GolfGpt gpt, ParamSet params, WeightEma ema, int[] val, long steps) {
+    void finish(Ops ops, GolfGpt gpt, ParamSet params, WeightEma ema, int[] val, long steps) {
         String stepDir = String.format(Locale.ROOT, "step-%08d", steps);
         Path dir = golf.checkpointDir().resolve("golf");
         Path weights = dir.resolve(stepDir).resolve(GolfWeights.WEIGHTS_FILE);

@@ -56,6 +56,8 @@ class BenchCommandTest {
         assumeFalse(CudaAvailability.probe().available(), "this machine has a GPU: the benchmark would run");
         assertOneLine(baton("bench"), "baton bench: no CUDA device", "needs one NVIDIA GPU");
         assertOneLine(baton("bench", "--profile", "speedrun-1gpu", "--compare-pytorch"), "no CUDA device");
+        // the golf path times GPU 0 whatever the profile's devices say (golf-baseline names 8)
+        assertOneLine(baton("bench", "--profile", "golf-baseline", "--compare-pytorch"), "baton bench: no CUDA device");
         assertOneLine(baton("bench", "--via", "actors", "--gpus", "2", "--record", "x"), "no CUDA device");
         assertOneLine(baton("bench", "--phase", "all", "--via", "actors"), "no CUDA device");
         assertOneLine(baton("bench", "--collectives", "--max-bytes", "16M"), "baton bench: no CUDA device",

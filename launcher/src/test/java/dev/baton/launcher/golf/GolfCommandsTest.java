@@ -2,6 +2,7 @@ package dev.baton.launcher.golf;
 
 import dev.baton.conf.ConfigLoader;
 import dev.baton.conf.ConfigRequest;
+import dev.baton.kernels.driver.CudaAvailability;
 import dev.baton.launcher.Baton;
 import dev.baton.runtime.golf.GolfWeights;
 import dev.baton.runtime.model.golf.GolfParams;
@@ -26,11 +27,13 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * {@code baton export --golf} and {@code baton eval --metric bpb / --artifact} in-process on a
  * golf-tiny checkpoint over the demo corpus: the artifact is written and fits, its post-round-trip
- * score is the checkpoint's up to fp16 rounding, and user mistakes end in one line with exit code 2.
+ * score is the checkpoint's up to fp16 rounding, and user mistakes end in one line with exit code 2
+ * (training on CUDA without a GPU among them).
  */
 class GolfCommandsTest {
     @TempDir
@@ -127,6 +130,14 @@ class GolfCommandsTest {
         Files.write(broken, java.util.Arrays.copyOf(bytes, bytes.length - 10));
         assertOneLine(baton("eval", "--artifact", broken.toString()), "is unusable: it is truncated");
         assertOneLine(baton("export"), "Missing required option: '--golf=CHECKPOINT'");
-        assertOneLine(baton("train", "--set", "baton.devices.kind=cuda"), "golf trains on the CPU devices of one machine");
+        assertOneLine(baton("train", "--set", "baton.devices.kind=cuda", "--set", "baton.devices.count=2"),
+                "golf trains on one GPU for now");
+    }
+
+    @Test
+    void trainingOnCudaWithoutAGpuIsOneLineNamingTheFix() {
+        assumeFalse(CudaAvailability.probe().available(), "this machine has a GPU: golf-tiny would train on it");
+        assertOneLine(baton("train", "--set", "baton.devices.kind=cuda"), "there is no CUDA device");
+        assertOneLine(baton("train", "--set", "baton.devices.kind=cuda"), "use --set baton.devices.kind=cpu");
     }
 }

@@ -72,11 +72,19 @@ public final class GolfParams {
         return shapes(c).values().stream().mapToLong(Shape::numel).sum();
     }
 
-    /** A parameter set of zeros (values and gradients, fp32) with the baseline's names and shapes. */
+    /**
+     * A parameter set of zeros with the baseline's names and shapes: the block matrices and
+     * {@code tok_emb} in the backend's parameter type (fp32 on the CPU; bf16 on CUDA, where the GEMMs
+     * take both operands in one type), the control tensors and skip weights fp32, every gradient in
+     * the backend's gradient type (fp32).
+     */
     public static ParamSet allocate(Ops ops, GolfConfig config) {
         ParamSet set = new ParamSet();
+        Map<String, MuonAndAdam.Group> groups = groups(config);
         for (Map.Entry<String, Shape> e : shapes(config).entrySet()) {
-            set.add(new Param(e.getKey(), ops.allocate(e.getValue(), DType.F32), ops.allocate(e.getValue(), DType.F32)));
+            DType type = groups.get(e.getKey()) == MuonAndAdam.Group.SCALAR ? DType.F32 : ops.parameterType();
+            set.add(new Param(e.getKey(), ops.allocate(e.getValue(), type), ops.allocate(e.getValue(),
+                    ops.gradientType())));
         }
         return set;
     }
