@@ -128,7 +128,8 @@ final class FollowerNode {
             }
             WorkerSetup ws = new WorkerSetup(rank, device, plan, setup.workload().work(), collectives.communicator(rank),
                     DeviceBackend.cpu().streams(setup.run()), ScheduleRecorder.off(),
-                    setup.workload().table().tie().orElse(null), setup.run().waitTimeout(), m.replyTo());
+                    setup.workload().table().tie().orElse(null), setup.workload().weights(), setup.run().waitTimeout(),
+                    m.replyTo());
             ActorRef<WorkerCommand> w = ctx.spawn(DeviceWorker.create(ws), "worker-" + rank,
                     DispatcherSelector.fromConfig("baton-worker-dispatcher"));
             ctx.watch(w);

@@ -1,7 +1,6 @@
 package dev.baton.actors.run;
 
-import dev.baton.actors.checkpoint.CheckpointIndex;
-import dev.baton.actors.checkpoint.CheckpointStore;
+import dev.baton.actors.checkpoint.RankCheckpoint;
 import dev.baton.actors.collective.CollectiveFailure;
 import dev.baton.actors.collective.Collectives;
 import dev.baton.actors.plan.ShardPlan;
@@ -9,12 +8,14 @@ import dev.baton.actors.scheduler.OptimizerScheduler;
 import dev.baton.actors.scheduler.StepPlanner;
 import dev.baton.actors.trace.ScheduleRecorder;
 import dev.baton.actors.trace.StepTraceWriter;
-import dev.baton.actors.work.EvalResult;
 import dev.baton.actors.worker.StepTimings;
 import dev.baton.actors.worker.WorkerCommand;
 import dev.baton.actors.worker.WorkerReply;
 import dev.baton.actors.worker.WorkerSetup;
+import dev.baton.runtime.checkpoint.CheckpointIndex;
+import dev.baton.runtime.checkpoint.CheckpointStore;
 import dev.baton.runtime.data.Batch;
+import dev.baton.runtime.train.LossSum;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.ChildFailed;
@@ -24,6 +25,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,11 +38,14 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
- * The actor that runs training: it builds the shard plan, the workers (one per device, each on
- * its own thread) and the scheduler; feeds each step's micro-batches; after each step reports
- * progress, writes traced steps, evaluates and checkpoints when due; and ends the run cleanly on
- * completion, on a stop request, or on the first failure, whose message names the device and
- * the cause. Every wait has a timeout, so no run hangs.
+ * The actor that runs training, the one training loop of Baton (W = 1 included): it builds the
+ * shard plan, the workers (one per device, each on its own thread) and the scheduler; starts from
+ * the seed's weights, given weights or a checkpoint; feeds each step's micro-batches; after each
+ * step writes traced steps, validates (the initial model too, and after the last step with the
+ * schedule's final windows) and checkpoints when due ({@link CheckpointPolicy}); and ends the run
+ * cleanly on completion, on a stop request (after a step that leaves no gradient accumulating, with
+ * a checkpoint), or on the first failure, whose message names the device and the cause. Every wait
+ * has a timeout, so no run hangs.
  */
 public final class RunCoordinator {
     /** Messages of the coordinator. */
@@ -68,6 +74,7 @@ public final class RunCoordinator {
     private final RunListener listener;
     private final CompletableFuture<RunResult> result;
     private final int world;
+    private final CheckpointPolicy policy;
     private final List<ActorRef<WorkerCommand>> workers = new ArrayList<>();
     private final Map<ActorRef<Void>, Integer> alive = new LinkedHashMap<>();
     private ShardPlan plan;
@@ -77,9 +84,11 @@ public final class RunCoordinator {
     private CheckpointStore store;
     private ActorRef<OptimizerScheduler.Command> scheduler;
     private long nextStep;
+    private long tokens;
+    private long trainNanos;
     private long phaseToken;
     private boolean stopRequested;
-    private boolean checkpointPending;
+    private boolean stopNoticed;
     private Path lastCheckpoint;
     private Path pendingCheckpoint;
 
@@ -93,6 +102,7 @@ public final class RunCoordinator {
         this.listener = listener;
         this.result = result;
         this.world = settings.world();
+        this.policy = new CheckpointPolicy(settings);
     }
 
     /** The coordinator of one run; {@code result} completes when the run has ended and every worker stopped. */
@@ -107,19 +117,20 @@ public final class RunCoordinator {
         try {
             prep = RunPreparation.of(settings, workload);
         } catch (RuntimeException e) {
-            return finish(new RunResult(RunResult.Status.FAILED, 0, e.getMessage(), null));
+            return finish(new RunResult(RunResult.Status.REFUSED, 0, e.getMessage(), null));
         }
         plan = prep.plan();
         planner = prep.planner();
         store = prep.store();
         if (settings.traceDir() != null) {
-            recorder = ScheduleRecorder.every(settings.traceEvery());
+            recorder = ScheduleRecorder.every(settings.traceEvery(), settings.traceSteps(), prep.firstStep());
         }
         collectives = backend.collectives(settings);
         ActorRef<WorkerReply> replies = ctx.messageAdapter(WorkerReply.class, FromWorker::new);
         for (int r = 0; r < world; r++) {
             WorkerSetup setup = new WorkerSetup(r, backend.deviceName(r), plan, workload.work(), collectives.communicator(r),
-                    backend.streams(settings), recorder, workload.table().tie().orElse(null), settings.waitTimeout(), replies);
+                    backend.streams(settings), recorder, workload.table().tie().orElse(null), prep.weights(),
+                    settings.waitTimeout(), replies);
             ActorRef<WorkerCommand> w = backend.startWorker(ctx, setup);
             ctx.watch(w);
             workers.add(w);
@@ -127,22 +138,34 @@ public final class RunCoordinator {
         }
         scheduler = ctx.spawn(OptimizerScheduler.create(planner, workers), "scheduler");
         ctx.watch(scheduler);
-        return awaitAll("start", WorkerReply.Ready.class,
-                ready -> prep.resumeDir() == null ? begin() : load(prep.resumeDir(), prep.resumeIndex()));
+        return awaitAll("start", WorkerReply.Ready.class, ready -> {
+            if (prep.resumeDir() != null) {
+                return load(prep.resumeDir(), prep.resumeIndex());
+            }
+            return prep.initFile() != null ? initialWeights(prep.initFile()) : begin();
+        });
     }
 
     private Behavior<Command> load(Path dir, CheckpointIndex index) {
-        for (ActorRef<WorkerCommand> w : workers) {
-            w.tell(new WorkerCommand.LoadCheckpoint(dir));
-        }
+        tellAll(new WorkerCommand.LoadCheckpoint(dir));
         return awaitAll("checkpoint load", WorkerReply.Loaded.class, loaded -> {
             nextStep = index.nextStep();
+            tokens = index.tokens();
+            trainNanos = index.elapsedMillis() * 1_000_000L;
             try {
                 workload.data().restore(index.data());
             } catch (RuntimeException e) {
                 return failRun("cannot restore the data position of " + dir + ": " + e.getMessage(), e);
             }
             lastCheckpoint = dir;
+            return begin();
+        });
+    }
+
+    private Behavior<Command> initialWeights(Path file) {
+        tellAll(new WorkerCommand.LoadWeights(file));
+        return awaitAll("weights load", WorkerReply.Loaded.class, loaded -> {
+            listener.notice("starting from the weights in " + file);
             return begin();
         });
     }
@@ -154,8 +177,18 @@ public final class RunCoordinator {
     }
 
     private Behavior<Command> runStep() {
-        if (stopRequested || nextStep >= settings.steps()) {
+        if (nextStep >= settings.steps()) {
             return endRun();
+        }
+        if (stopRequested) {
+            if (nextStep == 0 || planner.gradientsConsumed(nextStep - 1)) {
+                return endRun();
+            }
+            if (!stopNoticed) {
+                stopNoticed = true;
+                listener.notice("stopping after step " + nextStep + " instead of " + (nextStep - 1)
+                        + ", so that the checkpoint holds no half-accumulated gradients");
+            }
         }
         long step = nextStep;
         Batch[][] batches;
@@ -167,28 +200,24 @@ public final class RunCoordinator {
         } catch (RuntimeException e) {
             return failRun("the data source failed at step " + step + ": " + e.getMessage(), e);
         }
-        long tokens = 0;
-        for (Batch[] micro : batches) {
-            for (Batch b : micro) {
-                tokens += b.length();
-            }
-        }
+        long stepTokens = Arrays.stream(batches).flatMap(Arrays::stream).mapToLong(Batch::length).sum();
         long started = System.nanoTime();
-        long stepTokens = tokens;
         int microSteps = batches.length;
         scheduler.tell(new OptimizerScheduler.ScheduleStep(step, batches));
         return awaitAll("step " + step, WorkerReply.StepDone.class,
                 done -> afterStep(step, microSteps, stepTokens, System.nanoTime() - started, done));
     }
 
-    private Behavior<Command> afterStep(long step, int microSteps, long tokens, long wall, List<WorkerReply.StepDone> done) {
+    private Behavior<Command> afterStep(long step, int microSteps, long stepTokens, long wall, List<WorkerReply.StepDone> done) {
         double loss = 0;
         List<StepTimings> timings = new ArrayList<>(world);
         for (WorkerReply.StepDone d : done) {
             loss += d.loss();
             timings.add(d.timings());
         }
-        listener.stepDone(new StepReport(step, loss / world, tokens, wall, timings));
+        tokens += stepTokens;
+        trainNanos += wall;
+        StepReport report = new StepReport(step, loss / world, stepTokens, wall, timings, tokens, trainNanos);
         if (recorder.records(step)) {
             try {
                 new StepTraceWriter(settings.traceDir()).write(step, StepTraceWriter.header(planner.context(step, microSteps),
@@ -200,7 +229,11 @@ public final class RunCoordinator {
         nextStep = step + 1;
         boolean end = nextStep >= settings.steps();
         boolean evalDue = (settings.evalEvery() > 0 && nextStep % settings.evalEvery() == 0) || (end && settings.evalAtEnd());
-        return evalDue ? evaluate(this::afterEvaluation) : afterEvaluation();
+        Supplier<Behavior<Command>> reported = () -> {
+            listener.stepDone(report);
+            return afterEvaluation();
+        };
+        return evalDue ? evaluate(reported) : reported.get();
     }
 
     /** Evaluates the model as it is after {@code nextStep} steps, then continues with {@code then}. */
@@ -223,7 +256,7 @@ public final class RunCoordinator {
             workers.get(r).tell(new WorkerCommand.Evaluate(step, mine));
         }
         return awaitAll("evaluation", WorkerReply.Evaluated.class, evs -> {
-            EvalResult sum = new EvalResult(0, 0);
+            LossSum sum = LossSum.ZERO;
             for (WorkerReply.Evaluated e : evs) {
                 sum = sum.plus(e.result());
             }
@@ -236,39 +269,50 @@ public final class RunCoordinator {
         if (store == null) {
             return runStep();
         }
-        boolean end = nextStep >= settings.steps() || stopRequested;
-        checkpointPending |= (settings.checkpointEvery() > 0 && nextStep % settings.checkpointEvery() == 0)
-                || (end && settings.checkpointAtEnd());
-        if (!checkpointPending) {
-            return runStep();
-        }
-        if (!planner.gradientsConsumed(nextStep - 1)) {
-            listener.notice("checkpoint deferred after step " + (nextStep - 1)
-                    + ": gradients are still accumulating until the next Adam step");
-            return runStep();
-        }
+        boolean consumed = planner.gradientsConsumed(nextStep - 1);
+        return switch (policy.after(nextStep, consumed, stopRequested && consumed)) {
+            case NONE, DEFER -> runStep();
+            case DEFER_WITH_NOTICE -> {
+                listener.notice("checkpoint after step " + nextStep + " deferred by one step: the gradients of step "
+                        + (nextStep - 1) + " are still accumulating");
+                yield runStep();
+            }
+            case WRITE -> checkpoint(!consumed);
+        };
+    }
+
+    /** Every rank writes its part into a temp folder; the index and the configuration complete it, then it is committed. */
+    private Behavior<Command> checkpoint(boolean pendingGradients) {
         Path tmp;
         try {
             tmp = store.begin(nextStep);
-        } catch (IOException e) {
-            return failRun("cannot create a checkpoint in " + store.root() + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            return failRun(e.getMessage(), e);
         }
         pendingCheckpoint = tmp;
-        for (ActorRef<WorkerCommand> w : workers) {
-            w.tell(new WorkerCommand.SaveCheckpoint(nextStep, tmp));
-        }
+        tellAll(new WorkerCommand.SaveCheckpoint(nextStep, tmp));
         return awaitAll("checkpoint", WorkerReply.Saved.class, saved -> {
             try {
-                Path dir = store.commit(tmp, CheckpointIndex.of(nextStep, plan, workload.data().position()));
+                if (settings.configText() != null) {
+                    Files.writeString(tmp.resolve(CheckpointIndex.CONFIG), settings.configText(), StandardCharsets.UTF_8);
+                }
+                new CheckpointIndex(nextStep, world, RankCheckpoint.params(plan), workload.data().position(), tokens,
+                        trainNanos / 1_000_000L, pendingGradients, workload.model()).write(tmp);
+                Path dir = store.commit(tmp, nextStep);
                 pendingCheckpoint = null;
                 lastCheckpoint = dir;
-                checkpointPending = false;
                 listener.checkpointed(nextStep, dir);
             } catch (IOException | RuntimeException e) {
                 return failRun("cannot complete the checkpoint in " + store.root() + ": " + e.getMessage(), e);
             }
             return runStep();
         });
+    }
+
+    private void tellAll(WorkerCommand command) {
+        for (ActorRef<WorkerCommand> w : workers) {
+            w.tell(command);
+        }
     }
 
     /** Collects one reply of {@code type} from every rank, or fails the run on a failure, a lost worker or the timeout. */
@@ -307,7 +351,7 @@ public final class RunCoordinator {
                         }
                     }
                     return failRun(phase + " timed out after " + settings.stepTimeout().toMillis() + " ms: no answer from "
-                            + missing + " (raise baton.actors.timeouts.step if the work is just slow)", null);
+                            + missing + " (raise baton.run.step-timeout-s if the work is just slow)", null);
                 })
                 .onMessage(RequestStop.class, m -> {
                     if (m.mode() == StopMode.ABANDON) {
@@ -333,9 +377,7 @@ public final class RunCoordinator {
         RunResult r = new RunResult(completed ? RunResult.Status.COMPLETED : RunResult.Status.STOPPED, nextStep,
                 completed ? "" : nextStep == 0 ? "stopped on request before the first step"
                         : "stopped on request after step " + (nextStep - 1), lastCheckpoint);
-        for (ActorRef<WorkerCommand> w : workers) {
-            w.tell(new WorkerCommand.Stop(false));
-        }
+        tellAll(new WorkerCommand.Stop(false));
         return stopping(r);
     }
 
@@ -356,9 +398,7 @@ public final class RunCoordinator {
             pendingCheckpoint = null;
         }
         collectives.abort(cause);
-        for (ActorRef<WorkerCommand> w : workers) {
-            w.tell(new WorkerCommand.Stop(true));
-        }
+        tellAll(new WorkerCommand.Stop(true));
         return stopping(r);
     }
 

@@ -7,7 +7,7 @@ import dev.baton.actors.cluster.NodeMessage;
 import dev.baton.actors.run.RunResult;
 import dev.baton.actors.run.StopMode;
 import dev.baton.actors.stream.CommandKind;
-import dev.baton.actors.work.EvalResult;
+import dev.baton.runtime.train.LossSum;
 import dev.baton.actors.work.StepContext;
 import dev.baton.actors.worker.StepTimings;
 import dev.baton.actors.worker.WorkerCommand;
@@ -36,7 +36,7 @@ public final class MessageRegistry {
             WorkerCommand.RunUpdate.class, WorkerCommand.Gather.class, WorkerCommand.SyncTied.class,
             WorkerCommand.Untie.class, WorkerCommand.ClearGradients.class, WorkerCommand.FinishStep.class,
             WorkerCommand.Evaluate.class, WorkerCommand.SaveCheckpoint.class, WorkerCommand.LoadCheckpoint.class,
-            WorkerCommand.Stop.class,
+            WorkerCommand.LoadWeights.class, WorkerCommand.Stop.class,
             WorkerReply.Ready.class, WorkerReply.StepDone.class, WorkerReply.Evaluated.class, WorkerReply.Saved.class,
             WorkerReply.Loaded.class,
             NodeMessage.NodeReady.class, NodeMessage.RunPlan.class, NodeMessage.MeshReady.class,
@@ -46,7 +46,7 @@ public final class MessageRegistry {
 
     /** Records that only appear as fields of messages. */
     static final List<Class<? extends Record>> FIELD_RECORDS = List.of(
-            StepContext.class, Batch.class, WorkerCommand.PlannedCollective.class, StepTimings.class, EvalResult.class,
+            StepContext.class, Batch.class, WorkerCommand.PlannedCollective.class, StepTimings.class, LossSum.class,
             NodeMessage.NodeEndpoint.class);
 
     /** Enums that appear as fields. */

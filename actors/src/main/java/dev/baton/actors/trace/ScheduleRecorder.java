@@ -31,7 +31,17 @@ public final class ScheduleRecorder implements StreamObserver {
 
     /** Every {@code every}-th step (0 = none). */
     public static ScheduleRecorder every(long every) {
-        return new ScheduleRecorder(s -> every > 0 && s % every == 0);
+        return every(every, 0, 0);
+    }
+
+    /**
+     * Every {@code every}-th step from {@code firstStep} on (a resumed run's first), at most
+     * {@code limit} of them (0 = no limit).
+     */
+    public static ScheduleRecorder every(long every, int limit, long firstStep) {
+        long first = every <= 0 ? 0 : (firstStep + every - 1) / every * every;
+        long end = limit == 0 ? Long.MAX_VALUE : first + limit * every;
+        return new ScheduleRecorder(s -> every > 0 && s % every == 0 && s >= first && s < end);
     }
 
     public boolean records(long step) {

@@ -1,11 +1,13 @@
 package dev.baton.actors.training;
 
+import dev.baton.runtime.train.GptPass;
 import dev.baton.actors.plan.ParamLayout;
 import dev.baton.actors.plan.ShardPlan;
 import dev.baton.actors.run.Workload;
 import dev.baton.actors.work.BatchSource;
 import dev.baton.actors.work.DeviceWork;
 import dev.baton.actors.work.WorkFactory;
+import dev.baton.runtime.checkpoint.ModelFingerprint;
 import dev.baton.runtime.model.Gpt;
 import dev.baton.runtime.model.GptConfig;
 import dev.baton.runtime.model.GptParams;
@@ -63,9 +65,9 @@ public record GptWorkFactory(GptConfig model, ParamTable table, TrainingSchedule
         return (most + slices - 1) / slices;
     }
 
-    /** The run's workload: this work, the data, the table and the schedule's Adam steps and untie. */
+    /** The run's workload: this work, the data, the table, the schedule's Adam steps and untie, the model's fingerprint. */
     public Workload workload(BatchSource data) {
-        return new Workload(this, data, table, new TrainingStepSchedule(schedule));
+        return new Workload(this, data, table, new TrainingStepSchedule(schedule), ModelFingerprint.of(model));
     }
 
     @Override

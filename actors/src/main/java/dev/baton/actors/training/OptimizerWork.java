@@ -1,9 +1,10 @@
 package dev.baton.actors.training;
 
+import dev.baton.runtime.train.ModelPass;
 import dev.baton.actors.plan.ShardPlan;
 import dev.baton.actors.plan.ShardRange;
 import dev.baton.actors.work.DeviceWork;
-import dev.baton.actors.work.EvalResult;
+import dev.baton.runtime.train.LossSum;
 import dev.baton.actors.work.OptimizerState;
 import dev.baton.actors.work.StepContext;
 import dev.baton.runtime.data.Batch;
@@ -137,7 +138,7 @@ public final class OptimizerWork implements DeviceWork {
     }
 
     @Override
-    public EvalResult evaluate(Batch batch, long stepsDone) {
+    public LossSum evaluate(Batch batch, long stepsDone) {
         return model.evaluate(batch, Math.toIntExact(stepsDone));
     }
 

@@ -1,5 +1,6 @@
 package dev.baton.actors.work;
 
+import dev.baton.runtime.train.LossSum;
 import dev.baton.actors.plan.ShardRange;
 import dev.baton.runtime.data.Batch;
 import dev.baton.runtime.ops.Ops;
@@ -71,7 +72,7 @@ public interface DeviceWork extends AutoCloseable {
      * Evaluation loss of one batch (no gradients) of the model after {@code stepsDone} training
      * steps; the step fixes what the schedule fixes for the forward (attention windows, YaRN).
      */
-    EvalResult evaluate(Batch batch, long stepsDone);
+    LossSum evaluate(Batch batch, long stepsDone);
 
     /** Scalars of the optimizer that checkpoints must keep (e.g. Adam step counts), same on every rank. */
     Map<String, Double> scalarState();

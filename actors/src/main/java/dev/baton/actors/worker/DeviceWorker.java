@@ -1,13 +1,13 @@
 package dev.baton.actors.worker;
 
-import dev.baton.actors.checkpoint.CheckpointIndex;
 import dev.baton.actors.checkpoint.RankCheckpoint;
 import dev.baton.actors.stream.CommandInfo;
 import dev.baton.actors.stream.CommandKind;
 import dev.baton.actors.stream.Stream;
 import dev.baton.actors.stream.StreamFailure;
 import dev.baton.actors.work.DeviceWork;
-import dev.baton.actors.work.EvalResult;
+import dev.baton.runtime.checkpoint.CheckpointIndex;
+import dev.baton.runtime.train.LossSum;
 import dev.baton.runtime.data.Batch;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
@@ -77,13 +77,17 @@ public final class DeviceWorker {
                 .onMessage(WorkerCommand.Step.class, this::beginStep)
                 .onMessage(WorkerCommand.Evaluate.class, this::evaluate)
                 .onMessage(WorkerCommand.SaveCheckpoint.class, m -> io(CommandKind.CHECKPOINT_SAVE, () -> {
-                    RankCheckpoint.save(m.dir(), setup.rank(), setup.plan(), work, m.step());
+                    RankCheckpoint.save(m.dir(), setup.rank(), setup.plan(), setup.weights(), work, m.step());
                     return new WorkerReply.Saved(setup.rank(), m.step());
                 }))
                 .onMessage(WorkerCommand.LoadCheckpoint.class, m -> io(CommandKind.CHECKPOINT_LOAD, () -> {
                     CheckpointIndex index = CheckpointIndex.read(m.dir());
-                    RankCheckpoint.load(m.dir(), index, setup.rank(), setup.plan(), work);
+                    RankCheckpoint.load(m.dir(), index, setup.rank(), setup.plan(), setup.weights(), work);
                     return new WorkerReply.Loaded(setup.rank(), index.nextStep());
+                }))
+                .onMessage(WorkerCommand.LoadWeights.class, m -> io(CommandKind.CHECKPOINT_LOAD, () -> {
+                    RankCheckpoint.loadWeights(m.file(), setup.plan(), setup.weights(), work);
+                    return new WorkerReply.Loaded(setup.rank(), 0);
                 }))
                 .onMessage(WorkerSignal.IoDone.class, m -> {
                     if (m.failure() != null) {
@@ -179,7 +183,7 @@ public final class DeviceWorker {
 
     private Behavior<WorkerCommand> evaluate(WorkerCommand.Evaluate m) {
         return io(CommandKind.EVALUATE, () -> {
-            EvalResult sum = new EvalResult(0, 0);
+            LossSum sum = new LossSum(0, 0);
             for (Batch b : m.batches()) {
                 sum = sum.plus(work.evaluate(b, m.step()));
             }

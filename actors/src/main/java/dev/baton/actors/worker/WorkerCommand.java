@@ -15,7 +15,8 @@ import java.util.List;
 public sealed interface WorkerCommand permits WorkerCommand.Step, WorkerCommand.CombineTied,
         WorkerCommand.LaunchCollective, WorkerCommand.RunUpdate, WorkerCommand.Gather, WorkerCommand.SyncTied,
         WorkerCommand.Untie, WorkerCommand.ClearGradients, WorkerCommand.FinishStep, WorkerCommand.Evaluate,
-        WorkerCommand.SaveCheckpoint, WorkerCommand.LoadCheckpoint, WorkerCommand.Stop, WorkerSignal {
+        WorkerCommand.SaveCheckpoint, WorkerCommand.LoadCheckpoint, WorkerCommand.LoadWeights, WorkerCommand.Stop,
+        WorkerSignal {
     /** Starts step {@code ctx.step()}: forward and backward of each micro-batch on the compute stream. */
     record Step(StepContext ctx, List<Batch> microBatches) implements WorkerCommand {
         public Step {
@@ -81,6 +82,10 @@ public sealed interface WorkerCommand permits WorkerCommand.Step, WorkerCommand.
 
     /** Loads this rank's part from the committed checkpoint in {@code dir}; answers {@link WorkerReply.Loaded}. */
     record LoadCheckpoint(Path dir) implements WorkerCommand {
+    }
+
+    /** Loads the weights of a file in the run's weights layout ({@code --init-from}); answers {@link WorkerReply.Loaded}. */
+    record LoadWeights(Path file) implements WorkerCommand {
     }
 
     /**

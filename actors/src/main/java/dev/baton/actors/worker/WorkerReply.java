@@ -1,6 +1,6 @@
 package dev.baton.actors.worker;
 
-import dev.baton.actors.work.EvalResult;
+import dev.baton.runtime.train.LossSum;
 
 /** What a {@link DeviceWorker} tells the run coordinator. */
 public sealed interface WorkerReply {
@@ -18,7 +18,7 @@ public sealed interface WorkerReply {
     record WorkerFailed(int rank, String device, String message, Throwable cause) implements WorkerReply {
     }
 
-    record Evaluated(int rank, long step, EvalResult result) implements WorkerReply {
+    record Evaluated(int rank, long step, LossSum result) implements WorkerReply {
     }
 
     record Saved(int rank, long step) implements WorkerReply {

@@ -1,5 +1,6 @@
 package dev.baton.actors.worker;
 
+import dev.baton.actors.checkpoint.WeightsLayout;
 import dev.baton.actors.collective.Communicator;
 import dev.baton.actors.plan.ShardPlan;
 import dev.baton.actors.stream.StreamObserver;
@@ -14,10 +15,11 @@ import java.time.Duration;
  *
  * @param device       device name for messages and traces, e.g. "cpu:1"
  * @param tie          the tied embedding pair, or null when the model has none
+ * @param weights      how checkpoints and {@code --init-from} files hold the weights
  * @param drainTimeout how long a graceful stop waits for the streams before aborting them
  * @param coordinator  where every reply goes
  */
 public record WorkerSetup(int rank, String device, ShardPlan plan, WorkFactory factory, Communicator communicator,
-                          StreamFactory streams, StreamObserver observer, EmbeddingTie tie, Duration drainTimeout,
+                          StreamFactory streams, StreamObserver observer, EmbeddingTie tie, WeightsLayout weights, Duration drainTimeout,
                           ActorRef<WorkerReply> coordinator) {
 }

@@ -10,7 +10,7 @@ import dev.baton.actors.run.TrainingRun;
 import dev.baton.actors.scheduler.ScheduleOrders;
 import dev.baton.actors.stream.CommandKind;
 import dev.baton.actors.stream.ExecutedCommand;
-import dev.baton.actors.training.GptPass;
+import dev.baton.runtime.train.GptPass;
 import dev.baton.actors.training.GptWorkFactory;
 import dev.baton.actors.training.LoaderBatchSource;
 import dev.baton.actors.training.MlpBankPadding;

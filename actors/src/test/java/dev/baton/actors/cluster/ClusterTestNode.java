@@ -11,7 +11,7 @@ import dev.baton.actors.standin.StandInConfig;
 import dev.baton.actors.standin.StandInData;
 import dev.baton.actors.standin.StandInFactory;
 import dev.baton.actors.standin.StandInRun;
-import dev.baton.actors.work.EvalResult;
+import dev.baton.runtime.train.LossSum;
 import dev.baton.actors.work.StepSchedule;
 import dev.baton.conf.ConfigLoader;
 import dev.baton.conf.ConfigRequest;
@@ -50,8 +50,8 @@ public final class ClusterTestNode {
             }
 
             @Override
-            public void evaluated(long stepsDone, EvalResult result) {
-                say("EVAL " + stepsDone + " " + result.meanLoss());
+            public void evaluated(long stepsDone, LossSum result) {
+                say("EVAL " + stepsDone + " " + result.perToken());
             }
 
             @Override

@@ -1,7 +1,5 @@
 package dev.baton.actors.cuda;
 
-import dev.baton.actors.plan.ParamLayout;
-import dev.baton.actors.plan.ShardPlan;
 import dev.baton.actors.run.DeviceBackend;
 import dev.baton.actors.run.RunListener;
 import dev.baton.actors.run.RunResult;
@@ -9,24 +7,13 @@ import dev.baton.actors.run.RunSettings;
 import dev.baton.actors.run.StepReport;
 import dev.baton.actors.run.TrainingRun;
 import dev.baton.actors.run.Workload;
-import dev.baton.actors.training.GptPass;
 import dev.baton.actors.training.GptWorkFactory;
-import dev.baton.actors.training.MlpBankPadding;
-import dev.baton.actors.training.OptimizerWork;
-import dev.baton.actors.training.PlanShardAssignment;
 import dev.baton.actors.training.TrainingStepSchedule;
 import dev.baton.actors.work.BatchSource;
-import dev.baton.actors.work.DeviceWork;
 import dev.baton.actors.work.WorkFactory;
-import dev.baton.kernels.ops.CudaOps;
-import dev.baton.kernels.optim.CudaOptimizerKernels;
 import dev.baton.kernels.testing.GpuTest;
 import dev.baton.runtime.checkpoint.SafeTensorsFile;
 import dev.baton.runtime.data.Batch;
-import dev.baton.runtime.model.Gpt;
-import dev.baton.runtime.model.GptParams;
-import dev.baton.runtime.optim.NorMuonAndAdam;
-import dev.baton.runtime.param.ParamSet;
 import dev.baton.runtime.schedule.TrainingSchedule;
 import dev.baton.runtime.train.TrainingConfig;
 import org.junit.jupiter.api.Test;
@@ -37,7 +24,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -136,24 +122,5 @@ class CudaActorsGpuTest {
             assertEquals(RunResult.Status.COMPLETED, r.status(), r.message());
         }
         return new TreeMap<>(losses);
-    }
-
-    /** {@link GptWorkFactory}'s work with the rank's CudaOps and CUDA optimizer kernels (built on the worker's thread). */
-    private record CudaGptWork(CudaBackend backend, GptWorkFactory cpu) implements WorkFactory {
-        @Override
-        public List<ParamLayout> layouts(int world) {
-            return cpu.layouts(world);
-        }
-
-        @Override
-        public DeviceWork create(int rank, ShardPlan plan) {
-            CudaOps ops = backend.ops(rank);
-            CudaOptimizerKernels kernels = new CudaOptimizerKernels(ops);
-            ParamSet params = GptParams.create(ops, cpu.model(), MlpBankPadding.layers(cpu.model(), plan.world()), cpu.seed());
-            NorMuonAndAdam optimizer = new NorMuonAndAdam(cpu.table(), params, ops, kernels, cpu.adam(), cpu.normuon(),
-                    new PlanShardAssignment(plan, rank), cpu.schedule().splitStep());
-            GptPass pass = new GptPass(new Gpt(ops, cpu.model(), params, cpu.maxTokens()), ops, cpu.schedule());
-            return new OptimizerWork(ops, params, cpu.table(), optimizer, kernels, cpu.schedule(), pass, plan, rank);
-        }
     }
 }

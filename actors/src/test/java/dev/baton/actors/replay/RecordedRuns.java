@@ -50,7 +50,7 @@ final class RecordedRuns {
 
     /** Runs {@code steps} steps at {@code world} with {@code orders} (null: the table's) and reads the recorded steps. */
     static List<ScheduleFile> run(Path dir, int world, ScheduleOrders orders, int steps) {
-        RunSettings s = RunSettings.defaults(world, steps).withLink(LINK).withTrace(dir, 1);
+        RunSettings s = RunSettings.defaults(world, steps).withLink(LINK).withTrace(dir, 1, 0);
         if (orders != null) {
             s = s.withOrders(orders);
         }

@@ -73,7 +73,7 @@ class StepGraphTest {
     }
 
     private static void record(Path dir, ScheduleOrders orders) {
-        RunSettings s = RunSettings.defaults(2, 8).withTrace(dir, 1);
+        RunSettings s = RunSettings.defaults(2, 8).withTrace(dir, 1, 0);
         if (orders != null) {
             s = s.withOrders(orders);
         }

@@ -3,7 +3,7 @@ package dev.baton.actors.replay;
 import dev.baton.actors.plan.ShardPlan;
 import dev.baton.actors.plan.ShardRange;
 import dev.baton.actors.work.DeviceWork;
-import dev.baton.actors.work.EvalResult;
+import dev.baton.runtime.train.LossSum;
 import dev.baton.actors.work.OptimizerState;
 import dev.baton.actors.work.StepContext;
 import dev.baton.runtime.data.Batch;
@@ -101,8 +101,8 @@ final class TimedWork implements DeviceWork {
     }
 
     @Override
-    public EvalResult evaluate(Batch batch, long stepsDone) {
-        return new EvalResult(0, batch.length());
+    public LossSum evaluate(Batch batch, long stepsDone) {
+        return new LossSum(0, batch.length());
     }
 
     @Override

@@ -1,35 +1,49 @@
 package dev.baton.actors.run;
 
-import dev.baton.actors.work.EvalResult;
 import dev.baton.runtime.report.ProgressBar;
+import dev.baton.runtime.train.LossSum;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/**
+ * The console of a run: a bar line per step with the loss and this process's token rate (a resumed
+ * run's rate counts only its own steps), and lines of their own for validations, checkpoints and
+ * notices.
+ */
 class ProgressReportTest {
     @Test
-    void reportsStepLossValidationAndTokenRate() {
+    void reportsStepLossValidationCheckpointsAndThisProcesssTokenRate() {
         AtomicLong clock = new AtomicLong();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        ProgressBar bar = new ProgressBar("train", 10, ProgressBar.Style.PLAIN, out, clock::get, 0);
-        ProgressReport p = new ProgressReport(bar, out);
-        p.started(2, 0, 10);
-        clock.set(2_000_000_000L);
-        p.stepDone(new StepReport(0, 3.25, 4096, 1_000_000, List.of()));
-        p.evaluated(0, new EvalResult(6.5, 2));
-        assertEquals("step 1/10 loss 3.2500 val 3.2500 2.0k tok/s", p.detail());
-        p.finished(new RunResult(RunResult.Status.STOPPED, 1, "stopped on request after step 0", null));
+        ProgressReport p = new ProgressReport(out, total -> new ProgressBar("train", total, ProgressBar.Style.PLAIN, out,
+                clock::get, 0));
+        p.started(2, 4, 10);
+        // a resumed run: 8192 tokens and 3 s of training came from the checkpoint
+        p.stepDone(new StepReport(4, 3.25, 4096, 1_000_000_000L, List.of(), 8192 + 4096, 4_000_000_000L));
+        p.stepDone(new StepReport(5, 3.0, 4096, 1_000_000_000L, List.of(), 8192 + 8192, 5_000_000_000L));
+        assertEquals("step 6/10  loss 3.000  4.1k tok/s", p.detail());
+        assertEquals(4096, p.tokensPerSecond(), 1e-9);
+        p.evaluated(6, new LossSum(6.5, 2));
+        assertEquals(3.25, p.lastValLoss());
+        p.checkpointed(6, Path.of("ck/step-00000006"));
+        p.notice("something to know");
+        p.finished(new RunResult(RunResult.Status.STOPPED, 6, "stopped on request after step 5", null));
         String text = bytes.toString(StandardCharsets.UTF_8);
-        assertTrue(text.contains("training on 2 devices, steps 0..9"), text);
-        assertTrue(text.contains("step 1/10 loss 3.2500"), text);
-        assertTrue(text.trim().endsWith("stopped on request after step 0"), text);
+        assertTrue(text.startsWith("training on 2 devices, steps 4..9"), text);
+        assertTrue(text.contains("step 6/10  val_loss 3.2500  (5s of training, 4.1k tok/s)"), text);
+        assertTrue(text.contains("step 6/10  checkpoint ck/step-00000006"), text);
+        assertTrue(text.contains("note: something to know"), text);
+        String last = text.lines().reduce((a, b) -> b).orElseThrow();
+        assertTrue(last.startsWith("train  33%  step 6/10  loss 3.000  4.1k tok/s"), "the bar's final line: " + text);
     }
 }

@@ -1,7 +1,7 @@
 package dev.baton.actors.run;
 
-import dev.baton.actors.checkpoint.CheckpointIndex;
-import dev.baton.actors.checkpoint.CheckpointStore;
+import dev.baton.runtime.checkpoint.CheckpointIndex;
+import dev.baton.runtime.checkpoint.CheckpointStore;
 import dev.baton.actors.collective.LinkModel;
 import dev.baton.actors.scheduler.ScheduleOrders;
 import dev.baton.actors.standin.StandInConfig;
@@ -81,7 +81,7 @@ class RunCoordinatorTest {
         for (int w : new int[] {2, 3, 4, 8}) {
             Outcome o = run(RunSettings.defaults(w, 12).withEval(0, true));
             assertClose(one, o, 0, "W=" + w);
-            assertEquals(one.evals().get(0).meanLoss(), o.evals().get(0).meanLoss(), 1e-6 * one.evals().get(0).meanLoss(),
+            assertEquals(one.evals().get(0).perToken(), o.evals().get(0).perToken(), 1e-6 * one.evals().get(0).perToken(),
                     "evaluation at W=" + w);
             assertEquals(one.evals().get(0).tokens(), o.evals().get(0).tokens());
         }
@@ -104,7 +104,7 @@ class RunCoordinatorTest {
     void periodicEvaluationScoresTheInitialModelEveryNStepsAndTheEnd() {
         Outcome o = run(RunSettings.defaults(2, 7).withEval(3, true));
         assertEquals(4, o.evals().size(), "after 0, 3, 6 and 7 steps");
-        assertTrue(o.evals().get(3).meanLoss() < o.evals().get(0).meanLoss(), "validation improves: " + o.evals());
+        assertTrue(o.evals().get(3).perToken() < o.evals().get(0).perToken(), "validation improves: " + o.evals());
         assertEquals(24 * 16, o.evals().get(0).tokens());
     }
 
@@ -172,28 +172,25 @@ class RunCoordinatorTest {
     }
 
     @Test
-    void aStopRequestFinishesTheStepInFlightAndEndsCleanly(@TempDir Path dir) {
+    void aStopRequestFinishesTheStepInFlightAndStopsAfterAnAdamStepWithACheckpoint(@TempDir Path dir) {
         Outcome o = StandInRun.run(RunSettings.defaults(2, 100_000).withCheckpoints(dir, 0),
                 SMALL.withCosts(1_000_000, 0), live -> {
                     long deadline = System.nanoTime() + 10_000_000_000L;
-                    while (live.reports().size() < 3 && System.nanoTime() < deadline) {
+                    while (live.reports().size() < 4 && System.nanoTime() < deadline) {
                         sleepMillis(5);
                     }
                     live.run().requestStop(StopMode.FINISH_STEP);
                 });
         RunResult r = o.result();
         assertEquals(RunResult.Status.STOPPED, r.status(), r.message());
-        assertTrue(r.nextStep() >= 3 && r.nextStep() < 100_000);
+        assertTrue(r.nextStep() >= 4 && r.nextStep() < 100_000);
         assertEquals(o.losses().size(), r.nextStep(), "every started step finished");
         assertTrue(r.message().contains("stopped on request after step " + (r.nextStep() - 1)), r.message());
-        boolean adamStep = (r.nextStep() - 1) % 2 == 1;
-        if (adamStep) {
-            assertEquals(dir.resolve(CheckpointStore.dirName(r.nextStep())), r.lastCheckpoint(), "a checkpoint at the stop");
-            assertEquals(r.nextStep(), CheckpointIndex.read(r.lastCheckpoint()).nextStep());
-        } else {
-            assertNull(r.lastCheckpoint());
-            assertTrue(o.notices().get(0).contains("deferred"), o.notices().toString());
-        }
+        assertEquals(1, (r.nextStep() - 1) % 2, "the last step was an Adam step (no gradient left accumulating)");
+        assertEquals(dir.resolve(CheckpointStore.folderName(r.nextStep())), r.lastCheckpoint(), "a checkpoint at the stop");
+        assertEquals(r.nextStep(), CheckpointIndex.read(r.lastCheckpoint()).nextStep());
+        assertTrue(o.notices().stream().allMatch(n -> n.contains("stopping after step " + (r.nextStep() - 1) + " instead of "
+                + (r.nextStep() - 2))), "a stop after a step without Adam runs one more: " + o.notices());
     }
 
     @Test
@@ -223,7 +220,7 @@ class RunCoordinatorTest {
     }
 
     @Test
-    void userErrorsEndWithOneClearMessage(@TempDir Path dir) {
+    void userErrorsEndWithOneClearMessage(@TempDir Path dir) throws Exception {
         RunResult badWorld = StandInRun.run(RunSettings.defaults(5, 3), SMALL).result();
         assertEquals(RunResult.Status.FAILED, badWorld.status());
         assertTrue(badWorld.message().contains("24 sequences does not split over 5 devices"), badWorld.message());
@@ -231,11 +228,18 @@ class RunCoordinatorTest {
         List<String> names = StandInFactory.labels();
         RunResult badOrder = StandInRun.run(RunSettings.defaults(2, 3).withOrders(
                 new ScheduleOrders(names, names.subList(1, names.size()), List.of())), SMALL).result();
+        assertEquals(RunResult.Status.REFUSED, badOrder.status(), "refused before any worker started");
         assertTrue(badOrder.message().contains("work-order is missing [wide]"), badOrder.message());
 
         RunResult noCheckpoint = StandInRun.run(RunSettings.defaults(2, 3).withResumeFrom(dir.resolve("step-00000042")), SMALL)
                 .result();
-        assertTrue(noCheckpoint.message().contains("step-00000042 is not a complete checkpoint"), noCheckpoint.message());
+        assertEquals(RunResult.Status.REFUSED, noCheckpoint.status());
+        assertTrue(noCheckpoint.message().contains("checkpoint " + dir.resolve("step-00000042") + " does not exist"),
+                noCheckpoint.message());
+        Files.createDirectories(dir.resolve("step-00000044"));
+        RunResult partial = StandInRun.run(RunSettings.defaults(2, 3).withResumeFrom(dir.resolve("step-00000044")), SMALL)
+                .result();
+        assertTrue(partial.message().contains("step-00000044 is not a complete checkpoint"), partial.message());
     }
 
     private static void sleepMillis(long ms) {

@@ -6,7 +6,7 @@ import dev.baton.actors.cluster.NodeMessage;
 import dev.baton.actors.run.RunResult;
 import dev.baton.actors.run.StopMode;
 import dev.baton.actors.stream.CommandKind;
-import dev.baton.actors.work.EvalResult;
+import dev.baton.runtime.train.LossSum;
 import dev.baton.actors.work.StepContext;
 import dev.baton.actors.worker.StepTimings;
 import dev.baton.actors.worker.WorkerCommand;
@@ -77,11 +77,11 @@ class KryoSerializerTest {
                 new WorkerCommand.RunUpdate("mlp"), new WorkerCommand.Gather("mlp"), new WorkerCommand.SyncTied(),
                 new WorkerCommand.Untie(), new WorkerCommand.ClearGradients(List.of("attn", "mlp")),
                 new WorkerCommand.FinishStep(5), new WorkerCommand.Evaluate(6, List.of(b2)),
-                new WorkerCommand.SaveCheckpoint(6, dir), new WorkerCommand.LoadCheckpoint(dir), new WorkerCommand.Stop(true),
+                new WorkerCommand.SaveCheckpoint(6, dir), new WorkerCommand.LoadCheckpoint(dir), new WorkerCommand.LoadWeights(dir), new WorkerCommand.Stop(true),
                 new WorkerReply.Ready(3), new WorkerReply.StepDone(3, 5, 2.5, new StepTimings(10, 7, 4)),
                 new WorkerReply.WorkerFailed(3, "cpu:3@10.0.0.2:7355", "forward_backward (step 5) failed",
                         new IllegalStateException("boom")),
-                new WorkerReply.Evaluated(3, 6, new EvalResult(12.5, 40)), new WorkerReply.Saved(3, 6),
+                new WorkerReply.Evaluated(3, 6, new LossSum(12.5, 40)), new WorkerReply.Saved(3, 6),
                 new WorkerReply.Loaded(3, 4),
                 new NodeMessage.NodeReady("10.0.0.2:7355", "10.0.0.2", 40001, ref.narrow()),
                 new NodeMessage.RunPlan(-123456789L, List.of(new NodeMessage.NodeEndpoint("10.0.0.1:7355", "10.0.0.1", 40000),
@@ -141,7 +141,7 @@ class KryoSerializerTest {
                 wire.add(c);
             }
         }
-        assertEquals(13 + 6 + 2 + 8, wire.size());
+        assertEquals(14 + 6 + 2 + 8, wire.size());
         for (Class<?> c : wire) {
             assertTrue(registered.contains(c), c.getName() + " is registered");
         }

@@ -6,7 +6,7 @@ import dev.baton.actors.run.RunSettings;
 import dev.baton.actors.run.StepReport;
 import dev.baton.actors.run.TrainingRun;
 import dev.baton.actors.run.Workload;
-import dev.baton.actors.work.EvalResult;
+import dev.baton.runtime.train.LossSum;
 import dev.baton.actors.work.StepSchedule;
 
 import java.nio.file.Path;
@@ -24,7 +24,7 @@ public final class StandInRun {
     public static final long SPLIT = 5;
 
     /** What a finished run left: result, per-step losses (by step), evaluations, rank 0's weights. */
-    public record Outcome(RunResult result, Map<Long, Double> losses, List<EvalResult> evals, Map<String, float[]> weights,
+    public record Outcome(RunResult result, Map<Long, Double> losses, List<LossSum> evals, Map<String, float[]> weights,
                           List<StepReport> reports, List<Path> checkpoints, List<String> notices, StandInFactory factory) {
     }
 
@@ -45,7 +45,7 @@ public final class StandInRun {
         StandInData data = new StandInData(24, 16, config.vocab());
         Workload w = new Workload(factory, data, StandInFactory.table(), StepSchedule.oddAdamSteps(SPLIT));
         Map<Long, Double> losses = new LinkedHashMap<>();
-        List<EvalResult> evals = new CopyOnWriteArrayList<>();
+        List<LossSum> evals = new CopyOnWriteArrayList<>();
         List<StepReport> reports = new CopyOnWriteArrayList<>();
         List<Path> checkpoints = new CopyOnWriteArrayList<>();
         List<String> notices = new CopyOnWriteArrayList<>();
@@ -59,7 +59,7 @@ public final class StandInRun {
             }
 
             @Override
-            public void evaluated(long step, EvalResult result) {
+            public void evaluated(long step, LossSum result) {
                 evals.add(result);
             }
 

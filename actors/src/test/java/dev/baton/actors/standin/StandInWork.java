@@ -4,7 +4,7 @@ import dev.baton.actors.plan.ParamShards;
 import dev.baton.actors.plan.ShardPlan;
 import dev.baton.actors.plan.ShardRange;
 import dev.baton.actors.work.DeviceWork;
-import dev.baton.actors.work.EvalResult;
+import dev.baton.runtime.train.LossSum;
 import dev.baton.actors.work.OptimizerState;
 import dev.baton.actors.work.StepContext;
 import dev.baton.runtime.optim.EmbeddingTie;
@@ -275,7 +275,7 @@ public final class StandInWork implements DeviceWork {
     }
 
     @Override
-    public EvalResult evaluate(Batch batch, long stepsDone) {
+    public LossSum evaluate(Batch batch, long stepsDone) {
         double l = 0;
         for (int i = 0; i < batch.length(); i++) {
             int tok = batch.inputs()[i];
@@ -286,7 +286,7 @@ public final class StandInWork implements DeviceWork {
                 l += 0.5 * e * e;
             }
         }
-        return new EvalResult(l, batch.length());
+        return new LossSum(l, batch.length());
     }
 
     @Override

@@ -37,7 +37,7 @@ class ScheduleRecorderTest {
 
     @Test
     void eachTracedStepIsAValidChromeTraceWithOneEventPerCommandAndASchedule(@TempDir Path dir) throws Exception {
-        RunResult r = StandInRun.run(RunSettings.defaults(2, 6).withTrace(dir, 1), StandInConfig.small()).result();
+        RunResult r = StandInRun.run(RunSettings.defaults(2, 6).withTrace(dir, 1, 0), StandInConfig.small()).result();
         assertEquals(RunResult.Status.COMPLETED, r.status(), r.message());
         for (long step = 0; step < 6; step++) {
             assertTrue(Files.exists(dir.resolve(StepTraceWriter.traceName(step))), "trace of step " + step);

@@ -2,7 +2,7 @@ package dev.baton.actors.training;
 
 import dev.baton.actors.plan.ShardRange;
 import dev.baton.actors.work.DeviceWork;
-import dev.baton.actors.work.EvalResult;
+import dev.baton.runtime.train.LossSum;
 import dev.baton.actors.work.OptimizerState;
 import dev.baton.actors.work.StepContext;
 import dev.baton.runtime.data.Batch;
@@ -84,7 +84,7 @@ final class FailingWork implements DeviceWork {
     }
 
     @Override
-    public EvalResult evaluate(Batch batch, long stepsDone) {
+    public LossSum evaluate(Batch batch, long stepsDone) {
         return work.evaluate(batch, stepsDone);
     }
 

@@ -1,6 +1,7 @@
 package dev.baton.actors.training;
 
-import dev.baton.actors.work.EvalResult;
+import dev.baton.runtime.train.GptPass;
+import dev.baton.runtime.train.LossSum;
 import dev.baton.runtime.data.Batch;
 import dev.baton.runtime.data.BatchLoader;
 import dev.baton.runtime.data.LoaderOptions;
@@ -62,11 +63,7 @@ final class GptFixture {
     }
 
     private static ScheduleConfig twentySteps() {
-        ScheduleConfig s = ScheduleConfig.recordSmall();
-        return new ScheduleConfig(15, 5, s.cooldownFrac(), s.lrMaxSteps(), s.extensionLr(), s.batchTokens(),
-                s.extensionBatchTokens(), s.windowBlocks(), s.finalWindowBlocks(), s.validationWindowBlocks(),
-                s.blockSize(), s.splitFrac(), s.momentumWarmupSteps(), s.momentumCooldownSteps(), s.momentumMin(),
-                s.momentumMax(), s.mtpRule(), s.adamPeriod());
+        return ScheduleConfig.recordSmall().withIterations(15, 5);
     }
 
     /** The work of every device: one thread each, the record's param table and optimizer constants. */
@@ -114,7 +111,7 @@ final class GptFixture {
     }
 
     /** Per-step losses, evaluations (by steps done) and final weights of a run. */
-    record Trained(Map<Long, Double> losses, Map<Long, EvalResult> evals, Map<String, float[]> weights) {
+    record Trained(Map<Long, Double> losses, Map<Long, LossSum> evals, Map<String, float[]> weights) {
     }
 
     /**
@@ -124,7 +121,7 @@ final class GptFixture {
      */
     static Trained singleDevice(Corpus corpus, int steps, List<Integer> evalAt) {
         Map<Long, Double> losses = new LinkedHashMap<>();
-        Map<Long, EvalResult> evals = new LinkedHashMap<>();
+        Map<Long, LossSum> evals = new LinkedHashMap<>();
         try (CpuOps ops = new CpuOps(1); ParamSet ps = GptParams.create(ops, MODEL, SEED);
              Gpt gpt = new Gpt(ops, MODEL, ps, MAX_TOKENS); CpuOptimizerKernels kernels = new CpuOptimizerKernels(1);
              NorMuonAndAdam opt = new NorMuonAndAdam(ParamTable.record(), ps, ops, kernels, AdamConfig.record(),
@@ -140,12 +137,12 @@ final class GptFixture {
                             : SCHEDULE.windows(step);
                     ForwardSchedule f = new ForwardSchedule(SCHEDULE.mtpWeights(step), w.shortBlocks(), w.longBlocks());
                     val.reset();
-                    EvalResult sum = new EvalResult(0, 0);
+                    LossSum sum = new LossSum(0, 0);
                     for (int k = 0; k < VAL_STEPS; k++) {
                         StepPlan plan = val.nextStep();
                         for (int s = 0; s < SLICES; s++) {
                             Batch b = plan.batch(s, 0);
-                            sum = sum.plus(new EvalResult(ops.download(gpt.evaluate(b, f))[0] * b.length(), b.length()));
+                            sum = sum.plus(new LossSum(ops.download(gpt.evaluate(b, f))[0] * b.length(), b.length()));
                         }
                     }
                     evals.put((long) step, sum);

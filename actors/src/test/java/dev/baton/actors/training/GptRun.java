@@ -9,7 +9,7 @@ import dev.baton.actors.run.StepReport;
 import dev.baton.actors.run.TrainingRun;
 import dev.baton.actors.run.Workload;
 import dev.baton.actors.work.DeviceWork;
-import dev.baton.actors.work.EvalResult;
+import dev.baton.runtime.train.LossSum;
 import dev.baton.actors.work.WorkFactory;
 import dev.baton.runtime.optim.ParamEntry;
 import dev.baton.runtime.optim.ParamTable;
@@ -27,7 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Runs {@link GptFixture}'s model through the actor runtime and keeps what the tests compare. */
 final class GptRun {
     /** What a run left: its result, losses by step, evaluations by steps done, rank 0's final weights. */
-    record Outcome(RunResult result, Map<Long, Double> losses, Map<Long, EvalResult> evals, Map<String, float[]> weights,
+    record Outcome(RunResult result, Map<Long, Double> losses, Map<Long, LossSum> evals, Map<String, float[]> weights,
                    List<Path> checkpoints, List<StepReport> reports) {
     }
 
@@ -60,7 +60,7 @@ final class GptRun {
             }
         };
         Map<Long, Double> losses = new ConcurrentHashMap<>();
-        Map<Long, EvalResult> evals = new ConcurrentHashMap<>();
+        Map<Long, LossSum> evals = new ConcurrentHashMap<>();
         List<Path> checkpoints = new CopyOnWriteArrayList<>();
         List<StepReport> reports = new CopyOnWriteArrayList<>();
         RunListener listener = new RunListener() {
@@ -71,7 +71,7 @@ final class GptRun {
             }
 
             @Override
-            public void evaluated(long stepsDone, EvalResult result) {
+            public void evaluated(long stepsDone, LossSum result) {
                 evals.put(stepsDone, result);
             }
 

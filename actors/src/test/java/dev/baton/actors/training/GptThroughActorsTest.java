@@ -1,14 +1,14 @@
 package dev.baton.actors.training;
 
-import dev.baton.actors.checkpoint.CheckpointIndex;
-import dev.baton.actors.checkpoint.CheckpointStore;
+import dev.baton.runtime.checkpoint.CheckpointIndex;
+import dev.baton.runtime.checkpoint.CheckpointStore;
 import dev.baton.actors.collective.LinkModel;
 import dev.baton.actors.run.RunResult;
 import dev.baton.actors.run.RunSettings;
 import dev.baton.actors.scheduler.ScheduleOrders;
 import dev.baton.actors.training.GptFixture.Trained;
 import dev.baton.actors.training.GptRun.Outcome;
-import dev.baton.actors.work.EvalResult;
+import dev.baton.runtime.train.LossSum;
 import dev.baton.runtime.optim.ParamTable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,10 +98,10 @@ class GptThroughActorsTest {
             Outcome o = w == 4 ? fourDevices() : completed(GptRun.run(settings(w), corpus));
             assertClose(reference, o, 0, "W=" + w);
             for (int s : EVAL_AT) {
-                EvalResult ref = reference.evals().get((long) s);
-                EvalResult got = o.evals().get((long) s);
+                LossSum ref = reference.evals().get((long) s);
+                LossSum got = o.evals().get((long) s);
                 assertEquals(ref.tokens(), got.tokens(), "W=" + w + " evaluation tokens after " + s + " steps");
-                assertEquals(ref.meanLoss(), got.meanLoss(), LOSS_REL * ref.meanLoss(), "W=" + w + " evaluation after " + s);
+                assertEquals(ref.perToken(), got.perToken(), LOSS_REL * ref.perToken(), "W=" + w + " evaluation after " + s);
             }
             if (w == 1) {
                 assertEquals(reference.losses(), o.losses(), "one device through the actors is the single-device path bit for bit");
@@ -167,8 +167,8 @@ class GptThroughActorsTest {
         Outcome two = completed(GptRun.run(settings(2).withResumeFrom(twelve), corpus));
         assertEquals(8, two.losses().size());
         assertClose(reference, two, 12, "W=4 -> W=2 at step 12");
-        EvalResult ref = reference.evals().get(20L);
-        assertEquals(ref.meanLoss(), two.evals().get(20L).meanLoss(), LOSS_REL * ref.meanLoss(), "final evaluation");
+        LossSum ref = reference.evals().get(20L);
+        assertEquals(ref.perToken(), two.evals().get(20L).perToken(), LOSS_REL * ref.perToken(), "final evaluation");
     }
 
     private static void assertClose(Trained expected, Outcome actual, long fromStep, String what) {
@@ -199,7 +199,7 @@ class GptThroughActorsTest {
         for (String label : expected.weights().keySet()) {
             assertArrayEquals(expected.weights().get(label), actual.weights().get(label), what + ": " + label + " bit for bit");
         }
-        for (Map.Entry<Long, EvalResult> e : expected.evals().entrySet()) {
+        for (Map.Entry<Long, LossSum> e : expected.evals().entrySet()) {
             assertEquals(e.getValue(), actual.evals().get(e.getKey()), what + ": evaluation after " + e.getKey());
         }
     }

@@ -1,6 +1,7 @@
 package dev.baton.actors.training;
 
-import dev.baton.actors.work.EvalResult;
+import dev.baton.runtime.train.ModelPass;
+import dev.baton.runtime.train.LossSum;
 import dev.baton.runtime.data.Batch;
 import dev.baton.runtime.ops.cpu.CpuTensor;
 import dev.baton.runtime.param.Param;
@@ -46,7 +47,7 @@ final class MiniModel implements ModelPass {
     }
 
     @Override
-    public EvalResult evaluate(Batch batch, int stepsDone) {
+    public LossSum evaluate(Batch batch, int stepsDone) {
         double loss = 0;
         for (int i = 0; i < batch.length(); i++) {
             int tok = batch.inputs()[i];
@@ -56,7 +57,7 @@ final class MiniModel implements ModelPass {
                 loss += 0.5 * e * e;
             }
         }
-        return new EvalResult(loss, batch.length());
+        return new LossSum(loss, batch.length());
     }
 
     private static float target(String name, int tok, int tgt) {

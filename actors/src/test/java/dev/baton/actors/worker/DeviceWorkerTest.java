@@ -1,5 +1,6 @@
 package dev.baton.actors.worker;
 
+import dev.baton.actors.checkpoint.WeightsLayout;
 import dev.baton.actors.collective.InProcessCollectives;
 import dev.baton.actors.collective.LinkModel;
 import dev.baton.actors.plan.ParamLayout;
@@ -45,7 +46,8 @@ class DeviceWorkerTest {
         StreamFactory streams = (d, r, n, o) -> new CpuStream(d, r, n, WAIT, o, Delays.NONE);
         WorkerSetup setup = new WorkerSetup(0, "cpu:0", plan, factory,
                 new InProcessCollectives(1, LinkModel.NONE, WAIT, Delays.NONE).communicator(0), streams,
-                StreamObserver.NONE, EmbeddingTie.record(), WAIT, replies.getRef());
+                StreamObserver.NONE, EmbeddingTie.record(), WeightsLayout.of(StandInFactory.table(), factory.layouts(1)), WAIT,
+                replies.getRef());
         return kit.spawn(DeviceWorker.create(setup));
     }
 

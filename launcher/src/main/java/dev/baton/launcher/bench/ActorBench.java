@@ -138,7 +138,7 @@ final class ActorBench {
         RunSettings settings = RunSettings.defaults(extras.world(), total)
                 .withTimeouts(Duration.ofSeconds(120), Duration.ofSeconds(60));
         if (extras.record() != null) {
-            settings = settings.withTrace(extras.record(), recordEvery(total));
+            settings = settings.withTrace(extras.record(), recordEvery(total), 0);
         }
         RunResult result;
         try (TrainingRun run = TrainingRun.start(settings, workload, backend, listener)) {

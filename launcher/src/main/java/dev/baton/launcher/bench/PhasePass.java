@@ -1,11 +1,11 @@
 package dev.baton.launcher.bench;
 
-import dev.baton.actors.training.ModelPass;
-import dev.baton.actors.work.EvalResult;
 import dev.baton.runtime.data.Batch;
 import dev.baton.runtime.model.ForwardSchedule;
 import dev.baton.runtime.model.Gpt;
 import dev.baton.runtime.ops.Ops;
+import dev.baton.runtime.train.LossSum;
+import dev.baton.runtime.train.ModelPass;
 
 /**
  * The model's part of the benchmark's work in the actor runtime: every step runs the benchmark
@@ -33,9 +33,9 @@ final class PhasePass implements ModelPass {
     }
 
     @Override
-    public EvalResult evaluate(Batch batch, int stepsDone) {
+    public LossSum evaluate(Batch batch, int stepsDone) {
         double mean = ops.download(gpt.evaluate(batch, forward))[0];
-        return new EvalResult(mean * batch.length(), batch.length());
+        return new LossSum(mean * batch.length(), batch.length());
     }
 
     @Override

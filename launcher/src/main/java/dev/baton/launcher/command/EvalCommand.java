@@ -5,11 +5,11 @@ import dev.baton.launcher.golf.GolfEvalOptions;
 import dev.baton.launcher.options.ProfileOptions;
 import dev.baton.launcher.train.CheckpointRun;
 import dev.baton.launcher.train.TrainingData;
-import dev.baton.runtime.schedule.TrainingSchedule;
+import dev.baton.launcher.config.RunPolicy;
+import dev.baton.runtime.data.StepPlan;
+import dev.baton.runtime.data.ValLoader;
+import dev.baton.runtime.train.LoadedModel;
 import dev.baton.runtime.train.LossSum;
-import dev.baton.runtime.train.SingleDeviceExecutor;
-import dev.baton.runtime.train.TrainingLoop;
-import dev.baton.runtime.train.Validation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,15 +57,23 @@ public final class EvalCommand implements Callable<Integer> {
         }
         CheckpointRun run = CheckpointRun.open(checkpoint, profile);
         TrainingData data = TrainingData.resolve(run.config().settings());
-        var policy = run.binding().policy();
-        try (SingleDeviceExecutor exec = run.device(run.binding().maxSliceTokens())) {
-            var windows = TrainingLoop.evaluationWindows(new TrainingSchedule(run.binding().training().schedule()),
-                    run.stepsDone());
-            LossSum loss = new Validation(data.val(), policy, data.tokenizer().bosId()).run(exec, windows);
-            spec.commandLine().getOut().println(String.format(Locale.ROOT,
-                    "val_loss %.4f  (%s after %d steps; %d tokens of %s; windows %d/%d blocks)", loss.perToken(),
-                    run.dir(), run.stepsDone(), loss.tokens(), data.description(), windows.wsShort(), windows.wsLong()));
+        RunPolicy policy = run.binding().policy();
+        ValLoader val = new ValLoader(data.val(), policy.valBatchTokens(), policy.world(), policy.accumSteps(),
+                data.tokenizer().bosId());
+        LossSum loss = LossSum.ZERO;
+        // the run's validation: the same slices (devices x micro-steps), each rank's summed in rank order
+        try (LoadedModel model = run.model(run.binding().maxSliceTokens())) {
+            for (int k = 0; k < policy.valSteps(); k++) {
+                StepPlan step = val.nextStep();
+                for (int a = 0; a < step.accumSteps(); a++) {
+                    for (int r = 0; r < step.worldSize(); r++) {
+                        loss = loss.plus(model.evaluate(step.batch(a, r), run.stepsDone()));
+                    }
+                }
+            }
         }
+        spec.commandLine().getOut().println(String.format(Locale.ROOT, "val_loss %.4f  (%s after %d steps; %d tokens of %s)",
+                loss.perToken(), run.dir(), run.stepsDone(), loss.tokens(), data.description()));
         return ExitCodes.OK;
     }
 }

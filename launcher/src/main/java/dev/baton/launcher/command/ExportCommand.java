@@ -35,12 +35,17 @@ public final class ExportCommand implements Callable<Integer> {
                     + "(default: baton.golf.export.codec).")
     String codec;
 
+    @Option(names = "--quant", paramLabel = "QUANT",
+            description = "int8 (the baseline's per-row int8) or gptq-int6 (GPTQ calibrated on training tokens: int6 "
+                    + "matrices, int8 embedding, bit-packed, byte-shuffled) (default: baton.golf.export.quant).")
+    String quant;
+
     @Option(names = {"-o", "--out"}, paramLabel = "FILE",
-            description = "Where to write the artifact (default: model.int8.<codec>.ptz beside the weights).")
+            description = "Where to write the artifact (default: model.<int8|int6>.<codec>.ptz beside the weights).")
     Path out;
 
     @Override
     public Integer call() {
-        return GolfExportRun.run(config.load(), checkpoint, codec, out, spec.commandLine().getOut());
+        return GolfExportRun.run(config.load(), checkpoint, codec, quant, out, spec.commandLine().getOut());
     }
 }

@@ -5,7 +5,7 @@ import dev.baton.launcher.options.ProfileOptions;
 import dev.baton.launcher.train.CheckpointRun;
 import dev.baton.launcher.train.TextSample;
 import dev.baton.runtime.tokenizer.Tokenizer;
-import dev.baton.runtime.train.SingleDeviceExecutor;
+import dev.baton.runtime.train.LoadedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -54,9 +54,8 @@ public final class SampleCommand implements Callable<Integer> {
         CheckpointRun run = CheckpointRun.open(checkpoint, profile);
         Tokenizer tokenizer = Tokenizer.named(run.config().settings().text("baton.data.tokenizer"));
         int context = tokenizer.encode(prompt).length + tokens + 1;
-        try (SingleDeviceExecutor exec = run.device(context)) {
-            String text = new TextSample(tokenizer, run.binding().training().schedule())
-                    .generate(exec, run.stepsDone(), prompt, tokens, temperature, topK, seed);
+        try (LoadedModel model = run.model(context)) {
+            String text = new TextSample(tokenizer).generate(model, run.stepsDone(), prompt, tokens, temperature, topK, seed);
             spec.commandLine().getOut().println(text);
         }
         return ExitCodes.OK;

@@ -1,28 +1,36 @@
 package dev.baton.launcher.command;
 
+import dev.baton.actors.cuda.CudaBackend;
+import dev.baton.actors.run.DeviceBackend;
+import dev.baton.actors.run.LossLogReport;
+import dev.baton.actors.run.ProgressReport;
+import dev.baton.actors.run.RunListener;
+import dev.baton.actors.run.RunResult;
+import dev.baton.actors.run.RunSettings;
+import dev.baton.actors.run.StopMode;
+import dev.baton.actors.run.TrainingRun;
+import dev.baton.actors.scheduler.ScheduleOrders;
 import dev.baton.conf.BatonConfigException;
 import dev.baton.conf.ResolvedConfig;
 import dev.baton.conf.Settings;
 import dev.baton.launcher.ExitCodes;
+import dev.baton.launcher.config.RunBinding;
+import dev.baton.launcher.config.RunPolicy;
+import dev.baton.launcher.config.TrainingBinding;
 import dev.baton.launcher.golf.GolfSettings;
 import dev.baton.launcher.golf.GolfTrainRun;
-import dev.baton.launcher.config.RunBinding;
-import dev.baton.launcher.config.TrainingBinding;
 import dev.baton.launcher.options.ConfigOptions;
 import dev.baton.launcher.train.CheckpointLocation;
 import dev.baton.launcher.train.TextSample;
-import dev.baton.launcher.train.TrainingConsole;
 import dev.baton.launcher.train.TrainingData;
+import dev.baton.launcher.train.TrainingDevices;
+import dev.baton.launcher.train.TrainingWorkload;
 import dev.baton.runtime.checkpoint.CheckpointStore;
 import dev.baton.runtime.data.LoaderOptions;
+import dev.baton.runtime.optim.ParamTable;
 import dev.baton.runtime.report.ReadableUnits;
 import dev.baton.runtime.schedule.TrainingSchedule;
-import dev.baton.runtime.train.InitialWeights;
-import dev.baton.runtime.train.SingleDeviceExecutor;
-import dev.baton.runtime.train.StopRequest;
-import dev.baton.runtime.train.TrainingCheckpoint;
-import dev.baton.runtime.train.TrainingLoop;
-import dev.baton.runtime.train.TrainingOutcome;
+import dev.baton.runtime.train.LoadedModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -37,8 +45,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code baton train}: trains the configured model (tiny-cpu by default), printing progress,
- * validation losses, where the checkpoint and the loss log went, and a sample of generated text.
+ * {@code baton train}: trains the configured model (tiny-cpu by default) through the actor runtime,
+ * one DeviceWorker per configured device (virtual CPU devices, or GPUs with
+ * {@code baton.devices.kind = cuda}), printing progress, validation losses, where the checkpoint,
+ * the loss log and the traces went, and a sample of generated text from the final checkpoint.
  * Ctrl-C finishes the step in flight, writes a checkpoint and exits; {@code --resume} continues
  * from it with the losses an uninterrupted run would have had.
  */
@@ -76,20 +86,14 @@ public final class TrainCommand implements Callable<Integer> {
             return GolfTrainRun.run(resolved, out);
         }
         Settings s = resolved.settings();
-        String kind = s.choice("baton.devices.kind", "cpu", "cuda");
-        if (kind.equals("cuda")) {
-            err.println("baton train: training on CUDA devices is not available yet (the CUDA backend is not wired "
-                    + "into the trainer); use a CPU profile or --set baton.devices.kind=cpu");
-            return ExitCodes.NOT_AVAILABLE;
-        }
         TrainingBinding bound = TrainingBinding.bind(s);
-        Path from = resumeFrom(s, bound.policy().checkpointDir());
+        RunPolicy policy = bound.policy();
+        Path from = resumeFrom(s, policy.checkpointDir());
         if (from != null && initFrom != null) {
             err.println("baton train: --init-from and resuming (" + from + ") exclude each other: a resumed run "
                     + "continues its own weights");
             return ExitCodes.USAGE;
         }
-        TrainingCheckpoint.Loaded checkpoint = from == null ? null : TrainingCheckpoint.read(from, bound.training().table());
         TrainingData data = TrainingData.resolve(s);
         int tokenizerVocab = data.tokenizer().vocabSize();
         if (bound.training().model().vocabSize() < tokenizerVocab) {
@@ -97,46 +101,76 @@ public final class TrainCommand implements Callable<Integer> {
                     + ": smaller than the vocabulary of tokenizer " + data.tokenizer().name() + " (" + tokenizerVocab + ")");
         }
         LoaderOptions loader = RunBinding.loader(s, data.tokenizer().bosId());
-        header(err, resolved.profile(), bound, data);
+        RunSettings configured = RunSettings.fromConfig(resolved.config());
+        ParamTable table = bound.training().table();
+        // the bound table's orders: the configured ones without the labels this model lacks (e.g. ve2 of a short layout)
+        RunSettings settings = configured.withWorld(policy.world())
+                .withOrders(new ScheduleOrders(table.scatterOrder(), table.workOrder(), configured.orders().groups()))
+                .withResumeFrom(from).withInitFrom(initFrom).withConfigText(resolved.render());
+        String missing = TrainingDevices.unavailable(s, policy.world());
+        if (missing != null) {
+            err.println("baton train: baton.devices.kind = cuda but " + missing
+                    + "; run on a machine with NVIDIA GPUs or use --set baton.devices.kind=cpu");
+            return ExitCodes.NOT_AVAILABLE;
+        }
+        try (TrainingDevices devices = TrainingDevices.open(s, policy.world())) {
+            header(err, resolved, bound, data, devices);
+            return train(out, err, bound, data, loader, settings, devices);
+        }
+    }
 
-        StopRequest stop = new StopRequest();
+    private int train(PrintWriter out, PrintWriter err, TrainingBinding bound, TrainingData data, LoaderOptions loader,
+                      RunSettings settings, TrainingDevices devices) {
+        TrainingSchedule schedule = new TrainingSchedule(bound.training().schedule());
+        ProgressReport progress = new ProgressReport(System.err);
+        LossLogReport log = new LossLogReport(bound.policy().logFile(), step -> schedule.lrFactor(Math.toIntExact(step)));
         CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.request();
+        RunResult result;
+        try (TrainingRun run = TrainingRun.start(settings, TrainingWorkload.of(bound, data, loader, devices.cuda()),
+                devices.backend(), RunListener.all(progress, log))) {
+            Thread hook = new Thread(() -> {
+                run.requestStop(StopMode.FINISH_STEP);
+                try {
+                    finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "baton-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
             try {
-                finished.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                result = run.result().join();
+                System.err.flush();
+                if (result.status() == RunResult.Status.REFUSED || result.status() == RunResult.Status.FAILED) {
+                    err.println("baton train: " + result.message());
+                    return result.status() == RunResult.Status.REFUSED ? ExitCodes.USAGE : ExitCodes.FAILURE;
+                }
+                summary(out, result, progress, bound, settings);
+                if (sampleTokens > 0 && result.status() == RunResult.Status.COMPLETED && result.lastCheckpoint() != null) {
+                    sample(out, bound, data, result);
+                }
+                out.flush();
+                return ExitCodes.OK;
+            } finally {
+                finished.countDown();
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException shuttingDown) {
+                    // Ctrl-C: the hook is running and now returns
+                }
             }
-        }, "baton-stop");
-        Runtime.getRuntime().addShutdownHook(hook);
-        TrainingConsole console = new TrainingConsole(System.err);
-        try (SingleDeviceExecutor exec = SingleDeviceExecutor.onCpu(bound.training(), bound.maxSliceTokens(), bound.threads())) {
-            if (initFrom != null) {
-                InitialWeights.load(initFrom, exec);
-                err.println("baton train: starting from the weights in " + InitialWeights.file(initFrom));
-            }
-            TrainingLoop loop = new TrainingLoop(bound.training(), bound.policy(), exec, data.train(), data.val(), loader,
-                    console, stop, resolved.render());
-            TrainingOutcome outcome = loop.run(checkpoint);
-            console.finish();
-            summary(out, outcome, bound, console);
-            if (sampleTokens > 0 && outcome.status() == TrainingOutcome.Status.COMPLETED) {
-                TextSample sample = new TextSample(data.tokenizer(), bound.training().schedule());
-                out.println("sample (" + sampleTokens + " tokens, temperature " + TextSample.TEMPERATURE + ", top-k "
-                        + TextSample.TOP_K + ", seed " + bound.training().seed() + "):");
-                out.println(sample.generate(exec, outcome.stepsDone(), "", sampleTokens, TextSample.TEMPERATURE,
-                        TextSample.TOP_K, bound.training().seed()));
-            }
-            out.flush();
-            return ExitCodes.OK;
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // Ctrl-C: the hook is running and now returns
-            }
+        }
+    }
+
+    /** Text from the final checkpoint's weights, on one CPU device, with the windows of the run's end. */
+    private void sample(PrintWriter out, TrainingBinding bound, TrainingData data, RunResult result) {
+        int context = sampleTokens + 1;
+        try (LoadedModel model = LoadedModel.load(result.lastCheckpoint(), bound.training().model(),
+                new TrainingSchedule(bound.training().schedule()), context, bound.oneDeviceThreads())) {
+            TextSample sample = new TextSample(data.tokenizer());
+            out.println("sample (" + sampleTokens + " tokens, temperature " + TextSample.TEMPERATURE + ", top-k "
+                    + TextSample.TOP_K + ", seed " + bound.training().seed() + "):");
+            out.println(sample.generate(model, Math.toIntExact(result.nextStep()), "", sampleTokens, TextSample.TEMPERATURE,
+                    TextSample.TOP_K, bound.training().seed()));
         }
     }
 
@@ -159,37 +193,42 @@ public final class TrainCommand implements Callable<Integer> {
         return null;
     }
 
-    private static void header(PrintWriter err, String profile, TrainingBinding b, TrainingData data) {
+    private static void header(PrintWriter err, ResolvedConfig resolved, TrainingBinding b, TrainingData data,
+                               TrainingDevices devices) {
         var m = b.training().model();
         var p = b.policy();
         long tokens = 0;
-        var sc = b.training().schedule();
-        var schedule = new TrainingSchedule(sc);
+        var schedule = new TrainingSchedule(b.training().schedule());
         for (int i = 0; i < schedule.numIterations(); i++) {
             tokens += schedule.batchTokens(i);
         }
         err.println(String.format(Locale.ROOT, "baton train: profile %s: %d layers, d=%d, %d heads, vocab %d (%s); "
-                        + "%d steps, %s tokens", profile, m.numLayers(), m.modelDim(), m.numHeads(), m.vocabSize(),
+                        + "%d steps, %s tokens", resolved.profile(), m.numLayers(), m.modelDim(), m.numHeads(), m.vocabSize(),
                 data.tokenizer().name(), schedule.numIterations(), ReadableUnits.compact(tokens)));
         err.println("baton train: data: " + data.description());
-        if (p.world() > 1) {
-            err.println("baton train: " + p.world() + " devices configured; until the actor runtime lands, one CPU device ("
-                    + b.threads() + " threads) runs every device's micro-batch in turn (W = 1, the same math)");
+        err.println("baton train: " + p.world() + " " + devices.describe(b.threads()) + " x " + p.accumSteps()
+                + " micro-step" + (p.accumSteps() == 1 ? "" : "s") + " per step, through the actor runtime");
+        if (resolved.settings().wholeNumber("baton.cluster.nodes") > 1) {
+            err.println("baton train: baton.cluster.nodes > 1: every node's devices run in this process "
+                    + "(multi-process runs start with `baton train --profile cluster` on each node: not wired yet)");
         }
+        err.flush();
     }
 
-    private static void summary(PrintWriter out, TrainingOutcome o, TrainingBinding b, TrainingConsole console) {
-        String rate = Double.isNaN(console.tokensPerSecond()) ? ""
-                : ", " + ReadableUnits.compact(console.tokensPerSecond()) + " tokens/s";
-        if (o.status() == TrainingOutcome.Status.STOPPED) {
-            out.println("stopped after step " + o.stepsDone() + " (resume with: baton train --resume)");
+    private static void summary(PrintWriter out, RunResult r, ProgressReport progress, TrainingBinding b,
+                                RunSettings settings) {
+        double rate = progress.tokensPerSecond();
+        String rateText = Double.isNaN(rate) ? "" : ", " + ReadableUnits.compact(rate) + " tokens/s";
+        if (r.status() == RunResult.Status.STOPPED) {
+            out.println("stopped after step " + r.nextStep() + " (resume with: baton train --resume)");
         }
-        String val = Double.isNaN(o.lastValLoss()) ? "no validation in this run"
-                : String.format(Locale.ROOT, "val_loss %.4f", o.lastValLoss());
-        out.println(String.format(Locale.ROOT, "%s after %d steps (%s of training%s)", val, o.stepsDone(),
-                ReadableUnits.duration(o.elapsedMillis() / 1000.0), rate));
-        out.println("checkpoint: " + (o.lastCheckpoint() == null ? "none written" : o.lastCheckpoint()));
+        String val = Double.isNaN(progress.lastValLoss()) ? "no validation in this run"
+                : String.format(Locale.ROOT, "val_loss %.4f", progress.lastValLoss());
+        out.println(String.format(Locale.ROOT, "%s after %d steps (%s of training%s)", val, r.nextStep(),
+                ReadableUnits.duration(progress.trainingSeconds()), rateText));
+        out.println("checkpoint: " + (r.lastCheckpoint() == null ? "none written" : r.lastCheckpoint()));
         out.println("loss log:   " + b.policy().logFile());
-        out.println("trace:      not recorded (the schedule recorder comes with the actor runtime)");
+        out.println("trace:      " + (settings.traceDir() == null ? "not recorded (baton.trace.enabled = false)"
+                : settings.traceDir() + " (Chrome trace for Perfetto, schedule files for `baton replay`)"));
     }
 }

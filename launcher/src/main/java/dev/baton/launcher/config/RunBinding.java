@@ -3,7 +3,6 @@ package dev.baton.launcher.config;
 import dev.baton.conf.Settings;
 import dev.baton.runtime.data.LoaderOptions;
 import dev.baton.runtime.schedule.ScheduleConfig;
-import dev.baton.runtime.train.RunPolicy;
 
 import java.nio.file.Path;
 
@@ -11,7 +10,7 @@ import static dev.baton.launcher.config.ConfigErrors.require;
 
 /**
  * {@code baton.run}, {@code baton.devices} and the loader keys of {@code baton.data} onto the
- * training loop's {@link RunPolicy} and {@link LoaderOptions}: world size, gradient accumulation
+ * run's {@link RunPolicy} and {@link LoaderOptions}: world size, gradient accumulation
  * (0 derives the record's 8 / world), validation, checkpoints and the loss log
  * ({@code <log-dir>/train.jsonl}).
  */
@@ -38,11 +37,14 @@ public final class RunBinding {
         return a > 0 ? a : (8 % world == 0 ? 8 / world : 1);
     }
 
-    /** Compute threads of the one device that runs every rank's slices: cpu-threads × count, or all cores. */
+    /**
+     * Compute threads of each CPU device: {@code cpu-threads}, or when 0 the machine's cores shared
+     * out over the process's {@code count} devices (at least one each).
+     */
     public static int threads(Settings s) {
         int t = s.wholeNumber("baton.devices.cpu-threads");
-        require(t >= 0, s, "baton.devices.cpu-threads", "must be >= 0 (0 = all cores)");
-        return t == 0 ? Runtime.getRuntime().availableProcessors() : t * s.wholeNumber("baton.devices.count");
+        require(t >= 0, s, "baton.devices.cpu-threads", "must be >= 0 (0 = the cores shared over the devices)");
+        return t > 0 ? t : Math.max(1, Runtime.getRuntime().availableProcessors() / s.wholeNumber("baton.devices.count"));
     }
 
     public static RunPolicy policy(Settings s, ScheduleConfig schedule, int world, int accum) {

@@ -4,12 +4,11 @@ import dev.baton.conf.Settings;
 import dev.baton.runtime.model.GptConfig;
 import dev.baton.runtime.optim.ParamTable;
 import dev.baton.runtime.schedule.ScheduleConfig;
-import dev.baton.runtime.train.RunPolicy;
 import dev.baton.runtime.train.TrainingConfig;
 
 /**
  * The whole configuration of a training run, bound and checked before any data is read: the
- * mathematics ({@link TrainingConfig}), the loop's {@link RunPolicy}, and the compute threads.
+ * mathematics ({@link TrainingConfig}), the run's {@link RunPolicy}, and the compute threads of each CPU device.
  */
 public record TrainingBinding(TrainingConfig training, RunPolicy policy, int threads) {
 
@@ -23,6 +22,11 @@ public record TrainingBinding(TrainingConfig training, RunPolicy policy, int thr
         int world = RunBinding.world(s);
         int accum = RunBinding.accumSteps(s, world);
         return new TrainingBinding(training, RunBinding.policy(s, schedule, world, accum), RunBinding.threads(s));
+    }
+
+    /** Compute threads of the one CPU device that evaluates or samples a model: every device's threads together. */
+    public int oneDeviceThreads() {
+        return threads * policy.world();
     }
 
     /** The longest slice a step or validation hands a device: what the model's buffers are sized for. */

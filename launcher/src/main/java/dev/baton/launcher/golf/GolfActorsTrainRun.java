@@ -15,7 +15,6 @@ import dev.baton.actors.training.golf.GolfLrScales;
 import dev.baton.actors.training.golf.GolfValidation;
 import dev.baton.actors.training.golf.GolfWorkFactory;
 import dev.baton.actors.work.DeviceWork;
-import dev.baton.actors.work.EvalResult;
 import dev.baton.actors.work.WorkFactory;
 import dev.baton.conf.BatonConfigException;
 import dev.baton.conf.ResolvedConfig;
@@ -28,6 +27,7 @@ import dev.baton.runtime.ops.cpu.CpuOps;
 import dev.baton.runtime.param.Param;
 import dev.baton.runtime.param.ParamSet;
 import dev.baton.runtime.schedule.TrainingClock;
+import dev.baton.runtime.train.LossSum;
 
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -66,6 +66,7 @@ final class GolfActorsTrainRun {
     static int run(ResolvedConfig config, PrintWriter out, int world) {
         GolfSettings golf = GolfSettings.of(config.settings());
         GolfScoreFirst scoreFirst = GolfScoreFirst.of(config.settings());
+        GolfQuantSettings quant = GolfQuantSettings.of(config.settings());
         GolfData data = GolfData.resolve(config.settings(), golf);
         int accum = accumSteps(config.settings().wholeNumber("baton.run.grad-accum-steps"), world);
         int seq = golf.seqLen();
@@ -119,17 +120,24 @@ final class GolfActorsTrainRun {
                 }
             }
 
+            /** The validation after step n - 1, told before that step's report: logged after its train line. */
+            private BitsPerByte pending;
+
             @Override
             public void stepDone(StepReport r) {
                 if (ema.get() != null) {
                     ema.get().update(host, rankZero);
                 }
-                stepNanos.addAndGet(r.wallNanos());
+                stepNanos.set(r.trainNanos());
                 double ms = stepNanos.get() / 1e6;
                 long n = r.step() + 1;
                 if (n <= 10 || n % golf.logEvery() == 0 || n == iterations) {
                     log(out, String.format(Locale.ROOT, "step:%d/%d train_loss:%.4f lr_scale:%.3f train_time:%.0fms "
                             + "step_avg:%.2fms", n, iterations, r.loss(), scales.at(r.step()), ms, ms / n));
+                }
+                if (pending != null) {
+                    logValidation(n, pending);
+                    pending = null;
                 }
                 if (scales.budgetSpent() && !budgetSpent.getAndSet(true)) {
                     log(out, String.format(Locale.ROOT, "stopping_early: wallclock_cap train_time:%.0fms step:%d/%d",
@@ -142,8 +150,15 @@ final class GolfActorsTrainRun {
             }
 
             @Override
-            public void evaluated(long stepsDone, EvalResult result) {
-                BitsPerByte r = validation.score(result);
+            public void evaluated(long stepsDone, LossSum result) {
+                if (stepsDone == 0) {
+                    logValidation(0, validation.score(result));
+                } else {
+                    pending = validation.score(result);
+                }
+            }
+
+            private void logValidation(long stepsDone, BitsPerByte r) {
                 double ms = stepNanos.get() / 1e6;
                 log(out, String.format(Locale.ROOT, "step:%d/%d %s train_time:%.0fms step_avg:%.2fms", stepsDone,
                         iterations, GolfScoring.describe(r, false), ms, ms / Math.max(stepsDone, 1)));
@@ -161,16 +176,16 @@ final class GolfActorsTrainRun {
             }
             result = run.await(Duration.ofDays(7));
         }
-        if (result.status() == RunResult.Status.FAILED) {
+        if (!result.ok()) {
             log(out, "baton train: " + result.message());
-            return ExitCodes.FAILURE;
+            return result.status() == RunResult.Status.REFUSED ? ExitCodes.USAGE : ExitCodes.FAILURE;
         }
         try (CpuOps ops = new CpuOps(golf.threads()); ParamSet params = GolfParams.allocate(ops, golf.model());
              GolfGpt gpt = new GolfGpt(ops, golf.model(), params, seq, Math.max(golf.evalForwardTokens(), seq))) {
             for (Param p : params.all()) {
                 ops.copy(p.value(), rankZero.get(p.name()).value());
             }
-            GolfTrainRun.finishing(golf, data, out, scoreFirst).finish(ops, gpt, params, ema.get(), val, result.nextStep());
+            GolfTrainRun.finishing(golf, data, out, scoreFirst, quant).finish(ops, gpt, params, ema.get(), val, result.nextStep());
         }
         return ExitCodes.OK;
     }

@@ -77,6 +77,7 @@ public record GolfSettings(GolfConfig model, MuonAndAdamConfig optimizer, WallCl
                 dim, heads, kvHeads, positive(s, "baton.model.mlp-ratio"), s.number("baton.golf.model.rope-base"),
                 s.number("baton.golf.model.logit-softcap"), s.number("baton.golf.model.qk-gain-init"),
                 s.number("baton.golf.model.tied-embed-init-std"), GptConfig.FP32_EPS);
+        model = GolfTechniqueSettings.apply(s, model);
         MuonAndAdamConfig optimizer;
         try {
             optimizer = new MuonAndAdamConfig(s.number("baton.golf.optim.matrix-lr"), s.number("baton.golf.optim.scalar-lr"),

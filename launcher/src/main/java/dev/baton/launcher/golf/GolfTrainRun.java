@@ -39,19 +39,23 @@ import java.util.Map;
  * wall-clock budget, then the weights (and their average) saved, the artifact written and
  * evaluated after the round trip ({@code final_roundtrip_exact val_bpb}, the challenge's score), and
  * again with score-first TTT and/or n-gram mixing when {@code baton.golf.eval.ttt} / {@code .ngram}
- * is enabled ({@code final_int8_<codec>_roundtrip_<ttt|ngram|ttt_ngram>_exact}).
+ * is enabled ({@code final_<int8|int6>_<codec>_roundtrip_<ttt|ngram|ttt_ngram>_exact}); with
+ * {@code export.quant = gptq-int6} GPTQ is calibrated on training batches first.
  */
 public final class GolfTrainRun {
     private final GolfSettings golf;
     private final GolfData data;
     private final PrintWriter out;
     private final GolfScoreFirst scoreFirst;
+    private final GolfQuantSettings quant;
 
-    private GolfTrainRun(GolfSettings golf, GolfData data, PrintWriter out, GolfScoreFirst scoreFirst) {
+    private GolfTrainRun(GolfSettings golf, GolfData data, PrintWriter out, GolfScoreFirst scoreFirst,
+                         GolfQuantSettings quant) {
         this.golf = golf;
         this.data = data;
         this.out = out;
         this.scoreFirst = scoreFirst;
+        this.quant = quant;
     }
 
     /** Trains with the configuration; returns the exit code. */
@@ -70,7 +74,8 @@ public final class GolfTrainRun {
             }
         }
         GolfData data = GolfData.resolve(config.settings(), golf);
-        return new GolfTrainRun(golf, data, out, GolfScoreFirst.of(config.settings())).train(config.profile(), gpu);
+        return new GolfTrainRun(golf, data, out, GolfScoreFirst.of(config.settings()),
+                GolfQuantSettings.of(config.settings())).train(config.profile(), gpu);
     }
 
     /** The backend and optimizer kernels of a run: CudaOps on GPU 0, or CpuOps; closed together. */
@@ -149,8 +154,9 @@ public final class GolfTrainRun {
     }
 
     /** The end of a run whose training happened elsewhere ({@link GolfActorsTrainRun}). */
-    static GolfTrainRun finishing(GolfSettings golf, GolfData data, PrintWriter out, GolfScoreFirst scoreFirst) {
-        return new GolfTrainRun(golf, data, out, scoreFirst);
+    static GolfTrainRun finishing(GolfSettings golf, GolfData data, PrintWriter out, GolfScoreFirst scoreFirst,
+                                  GolfQuantSettings quant) {
+        return new GolfTrainRun(golf, data, out, scoreFirst, quant);
     }
 
     /** Saves the weights, evaluates the average, writes the artifact and scores its round trip. */
@@ -176,13 +182,24 @@ public final class GolfTrainRun {
         } else {
             state = StateTensor.of(ops, params);
         }
-        Path artifact = weights.getParent().resolve("model.int8." + golf.codec().label() + ".ptz");
-        GolfArtifactExport.Result written = GolfArtifactExport.write(state, golf.codec(), artifact);
+        String bits = quant.quant().bitsTag();
+        Path artifact = weights.getParent().resolve("model." + bits + "." + golf.codec().label() + ".ptz");
+        GolfArtifactExport.Result written;
+        if (quant.quant() == GolfQuantSettings.Quant.INT8) {
+            written = GolfArtifactExport.write(state, golf.codec(), artifact);
+        } else {
+            long t0 = System.nanoTime();
+            Map<String, double[]> hessians = GolfCalibration.hessians(ops, gpt, data.shards().train(),
+                    golf.microBatchTokens(), quant.gptq().calibrationBatches());
+            written = GolfArtifactExport.writeGptq(state, hessians, quant.gptq(), golf.codec(), artifact);
+            log(String.format(Locale.ROOT, "gptq: %d calibration batches of %,d training tokens, quantised in %.1f s",
+                    quant.gptq().calibrationBatches(), golf.microBatchTokens(), (System.nanoTime() - t0) / 1e9));
+        }
         log("quantised: " + written.tensors());
         log(written.size().describe());
         GolfWeights.load(GolfArtifact.restore(GolfArtifact.read(artifact)), params, ops);
         BitsPerByte r = GolfScoring.score(ops, gpt, data.bytes(), val, golf.evalStride(), "validation (artifact)");
-        String tag = "final_int8_" + golf.codec().label() + "_roundtrip";
+        String tag = "final_" + bits + "_" + golf.codec().label() + "_roundtrip";
         log(tag + " " + GolfScoring.describe(r, false));
         log(tag + "_exact " + GolfScoring.describe(r, true));
         if (scoreFirst.enabled()) {

@@ -1,6 +1,7 @@
 package dev.baton.launcher.train;
 
 import dev.baton.runtime.checkpoint.CheckpointException;
+import dev.baton.runtime.checkpoint.CheckpointIndex;
 import dev.baton.runtime.checkpoint.CheckpointStore;
 
 import java.nio.file.Files;
@@ -16,14 +17,14 @@ public final class CheckpointLocation {
 
     /** {@code given} when it is a checkpoint folder, else the newest checkpoint inside it. */
     public static Path resolve(Path given) {
-        if (Files.isRegularFile(given.resolve(CheckpointStore.INDEX))) {
+        if (Files.isRegularFile(given.resolve(CheckpointIndex.FILE))) {
             return given;
         }
         if (!Files.isDirectory(given)) {
             throw new CheckpointException("checkpoint " + given + " does not exist");
         }
         return new CheckpointStore(given, 0).latest().orElseThrow(() -> new CheckpointException(given
-                + " holds no complete checkpoint (a step-NNNNNNNN folder with an " + CheckpointStore.INDEX
+                + " holds no complete checkpoint (a step-NNNNNNNN folder with an " + CheckpointIndex.FILE
                 + ", or a '" + CheckpointStore.LATEST + "' file naming one)"));
     }
 }

@@ -1,11 +1,8 @@
 package dev.baton.launcher.train;
 
-import dev.baton.runtime.schedule.ScheduleConfig;
-import dev.baton.runtime.schedule.TrainingSchedule;
 import dev.baton.runtime.tokenizer.Tokenizer;
+import dev.baton.runtime.train.LoadedModel;
 import dev.baton.runtime.train.Sampler;
-import dev.baton.runtime.train.SingleDeviceExecutor;
-import dev.baton.runtime.train.TrainingLoop;
 
 /**
  * Text from a model: the prompt through the run's tokenizer, tokens drawn by a {@link Sampler}
@@ -17,18 +14,15 @@ public final class TextSample {
     public static final int TOP_K = 40;
 
     private final Tokenizer tokenizer;
-    private final TrainingSchedule schedule;
 
-    public TextSample(Tokenizer tokenizer, ScheduleConfig schedule) {
+    public TextSample(Tokenizer tokenizer) {
         this.tokenizer = tokenizer;
-        this.schedule = new TrainingSchedule(schedule);
     }
 
     /** The prompt followed by {@code tokens} generated tokens, as text. */
-    public String generate(SingleDeviceExecutor exec, int stepsDone, String prompt, int tokens, double temperature,
-                           int topK, long seed) {
-        Sampler sampler = exec.sampler(TrainingLoop.evaluationWindows(schedule, stepsDone), tokenizer.vocabSize(),
-                tokenizer.bosId());
+    public String generate(LoadedModel model, int stepsDone, String prompt, int tokens, double temperature, int topK,
+                           long seed) {
+        Sampler sampler = model.sampler(stepsDone, tokenizer.vocabSize(), tokenizer.bosId());
         int[] ids = sampler.generate(tokenizer.encode(prompt), tokens, temperature, topK, seed);
         return prompt + tokenizer.decode(ids);
     }

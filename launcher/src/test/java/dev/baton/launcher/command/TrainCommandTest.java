@@ -1,5 +1,6 @@
 package dev.baton.launcher.command;
 
+import dev.baton.kernels.driver.CudaAvailability;
 import dev.baton.launcher.Baton;
 import dev.baton.launcher.MicroRun;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,9 +19,10 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
- * {@code baton train}, {@code eval} and {@code sample} end to end on a micro model (4 layers of the
+ * {@code baton train} (through the actor runtime on 2 CPU devices), {@code eval} and {@code sample} end to end on a micro model (4 layers of the
  * record's features, d = 16, 8 steps, 2 devices' batches) over byte260 shards: training writes the
  * loss log and checkpoints and prints a sample; eval reproduces the run's final validation loss;
  * a seed fixes a sample; {@code --resume} from the middle reproduces the log; a checkpoint of
@@ -51,7 +53,7 @@ class TrainCommandTest {
     @Test
     void trainingWritesLogCheckpointsAndASample() throws IOException {
         assertEquals(0, first.code(), first.err());
-        assertTrue(first.err().contains("2 devices configured"), first.err());
+        assertTrue(first.err().contains("2 CPU device(s) (1 thread each) x 1 micro-step per step, through the actor runtime"), first.err());
         assertTrue(first.out().contains("checkpoint: " + dir.resolve("work/checkpoints/step-00000008")), first.out());
         assertTrue(first.out().contains("loss log:   " + dir.resolve("work/logs/train.jsonl")), first.out());
         assertTrue(first.out().contains("sample (30 tokens"), first.out());
@@ -109,10 +111,23 @@ class TrainCommandTest {
                 "baton.model.model-dim");
     }
 
+    @Test
+    void cudaWithoutAGpuSaysSoInOneLine() {
+        assumeFalse(CudaAvailability.probe().available(), "a GPU is present: CudaTrainGpuTest trains on it");
+        Run run = baton("train", "--config", conf.toString(), "--set", "baton.devices.kind=cuda", "--set",
+                "baton.run.work-dir=" + dir.resolve("w3"));
+        assertEquals(3, run.code(), run.out() + run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().startsWith("baton train: baton.devices.kind = cuda but no CUDA device is available ("),
+                run.err());
+        assertTrue(run.err().contains("use --set baton.devices.kind=cpu"), run.err());
+        assertFalse(Files.exists(dir.resolve("w3/checkpoints")), "nothing written");
+    }
+
     private static void assertOneLine(Run run, String fragment) {
         assertEquals(2, run.code(), run.out() + run.err());
         List<String> lines = run.err().lines().filter(l -> !l.startsWith("baton train: profile")
-                && !l.startsWith("baton train: data") && !l.startsWith("baton train: 2 devices")).toList();
+                && !l.startsWith("baton train: data") && !l.startsWith("baton train: 2 CPU device")).toList();
         assertEquals(1, lines.size(), run.err());
         assertTrue(lines.get(0).contains(fragment), "'" + fragment + "' in: " + run.err());
         assertFalse(run.err().contains("Exception"), run.err());

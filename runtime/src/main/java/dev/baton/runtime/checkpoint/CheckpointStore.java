@@ -21,7 +21,6 @@ import java.util.stream.Stream;
  */
 public final class CheckpointStore {
     public static final String LATEST = "latest";
-    public static final String INDEX = "index.json";
 
     private final Path root;
     private final int keep;
@@ -56,8 +55,8 @@ public final class CheckpointStore {
      * {@code latest} at it and prunes old checkpoints. Returns the final folder.
      */
     public Path commit(Path tmp, long nextStep) {
-        if (!Files.isRegularFile(tmp.resolve(INDEX))) {
-            throw new IllegalStateException("a checkpoint is committed after its " + INDEX + " is written");
+        if (!Files.isRegularFile(tmp.resolve(CheckpointIndex.FILE))) {
+            throw new IllegalStateException("a checkpoint is committed after its " + CheckpointIndex.FILE + " is written");
         }
         Path target = root.resolve(folderName(nextStep));
         try {
@@ -97,7 +96,7 @@ public final class CheckpointStore {
         }
         try {
             Path dir = root.resolve(Files.readString(f, StandardCharsets.UTF_8).trim());
-            return Files.isRegularFile(dir.resolve(INDEX)) ? Optional.of(dir) : Optional.empty();
+            return Files.isRegularFile(dir.resolve(CheckpointIndex.FILE)) ? Optional.of(dir) : Optional.empty();
         } catch (IOException e) {
             throw new CheckpointException("cannot read " + f + ": " + e.getMessage(), e);
         }
@@ -111,7 +110,7 @@ public final class CheckpointStore {
         }
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(root, "step-*")) {
             for (Path p : ds) {
-                if (Files.isRegularFile(p.resolve(INDEX))) {
+                if (Files.isRegularFile(p.resolve(CheckpointIndex.FILE))) {
                     out.add(p);
                 }
             }

@@ -199,6 +199,31 @@ public final class SafeTensorsFile implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Rows {@code [start, start + count)} of the leading dimension of an F32 tensor, read without
+     * the rest (resharded checkpoints read only the units a rank owns).
+     */
+    public float[] floatRows(String name, int start, int count) {
+        Entry e = entry(name);
+        if (!e.dtype().equals("F32")) {
+            throw new CheckpointException(path + ": tensor " + name + " is " + e.dtype() + "; checkpoint state is F32");
+        }
+        long rows = e.shape().length == 0 ? 1 : e.shape()[0];
+        if (start < 0 || count < 0 || start + count > rows) {
+            throw new CheckpointException(path + ": rows [" + start + ", " + (start + count) + ") of " + name
+                    + " are outside its " + rows + " rows");
+        }
+        long rowFloats = rows == 0 ? 0 : e.numel() / rows;
+        long bytes = 4 * rowFloats * count;
+        if (bytes > Integer.MAX_VALUE) {
+            throw new CheckpointException(path + ": tensor " + name + " slice is larger than 2 GiB");
+        }
+        float[] out = new float[(int) (rowFloats * count)];
+        read(channel, dataStart + e.begin() + 4 * rowFloats * start, (int) bytes, path).order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer().get(out);
+        return out;
+    }
+
     /** A floating tensor as fp64 values (F64 or F32). */
     public double[] doubles(String name) {
         Entry e = entry(name);

@@ -19,7 +19,7 @@ import dev.baton.runtime.tensor.Tensor;
  * ({@code float} arguments) are the few scalar parameters the model reads once per forward.
  */
 public interface Ops extends AutoCloseable, EmbeddingOps, NormOps, ElementwiseOps, GateOps, RotaryOps,
-        AttentionOps, LossOps, ScaleOps {
+        AttentionOps, LossOps, ScaleOps, ExclusiveAttentionOps, GeluOps {
     /** Backend name for logs and errors, e.g. "cpu" or "cuda:0". */
     String name();
 

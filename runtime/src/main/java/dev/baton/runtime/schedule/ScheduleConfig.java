@@ -89,6 +89,13 @@ public record ScheduleConfig(
                 4, 2, 0.85, 0.95, MtpRule.RECORD, 2);
     }
 
+    /** The same schedules stretched or shrunk to {@code scheduled} + {@code extension} steps (phases scale with them). */
+    public ScheduleConfig withIterations(int scheduled, int extension) {
+        return new ScheduleConfig(scheduled, extension, cooldownFrac, lrMaxSteps, extensionLr, batchTokens,
+                extensionBatchTokens, windowBlocks, finalWindowBlocks, validationWindowBlocks, blockSize, splitFrac,
+                momentumWarmupSteps, momentumCooldownSteps, momentumMin, momentumMax, mtpRule, adamPeriod);
+    }
+
     /** Scheduled plus extension steps: the training steps are 0 .. numIterations − 1. */
     public int numIterations() {
         return scheduledIterations + extensionIterations;

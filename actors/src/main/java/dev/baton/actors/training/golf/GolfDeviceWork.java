@@ -3,7 +3,6 @@ package dev.baton.actors.training.golf;
 import dev.baton.actors.plan.ShardPlan;
 import dev.baton.actors.plan.ShardRange;
 import dev.baton.actors.work.DeviceWork;
-import dev.baton.actors.work.EvalResult;
 import dev.baton.actors.work.OptimizerState;
 import dev.baton.actors.work.StepContext;
 import dev.baton.runtime.data.Batch;
@@ -17,6 +16,7 @@ import dev.baton.runtime.optim.MuonAndAdamConfig;
 import dev.baton.runtime.optim.OptimizerKernels;
 import dev.baton.runtime.param.ParamSet;
 import dev.baton.runtime.tensor.Tensor;
+import dev.baton.runtime.train.LossSum;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -121,6 +121,7 @@ public final class GolfDeviceWork implements DeviceWork {
     /** {@inheritDoc} The loss added is {@code lossScale} times the micro-batch's mean loss, as the baseline logs it. */
     @Override
     public void forwardBackward(Batch batch, float lossScale, StepContext ctx) {
+        gpt.setTrainingStep(ctx.step());
         loss += lossScale * (double) ops.download(gpt.forward(batch.inputs(), batch.targets()))[0];
         gpt.backward(lossScale);
     }
@@ -177,10 +178,12 @@ public final class GolfDeviceWork implements DeviceWork {
      * shorter); targets below zero are not scored.
      */
     @Override
-    public EvalResult evaluate(Batch batch, long stepsDone) {
+    public LossSum evaluate(Batch batch, long stepsDone) {
         if (batch.length() == 0) {
-            return new EvalResult(0, 0);
+            return new LossSum(0, 0);
         }
+        // as the single-device run: validation after n steps sees the model as step n - 1 left it
+        gpt.setTrainingStep(Math.max(0, stepsDone - 1));
         int[] targets = batch.targets().clone();
         for (int i = 0; i < targets.length; i++) {
             targets[i] = Math.max(targets[i], 0);
@@ -194,7 +197,7 @@ public final class GolfDeviceWork implements DeviceWork {
                 scored++;
             }
         }
-        return new EvalResult(sum, scored);
+        return new LossSum(sum, scored);
     }
 
     @Override

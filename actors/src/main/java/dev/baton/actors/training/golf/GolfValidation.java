@@ -1,11 +1,11 @@
 package dev.baton.actors.training.golf;
 
-import dev.baton.actors.work.EvalResult;
 import dev.baton.runtime.data.Batch;
 import dev.baton.runtime.golf.bpb.BitsPerByte;
 import dev.baton.runtime.golf.bpb.ByteTables;
 import dev.baton.runtime.golf.eval.EvalWindow;
 import dev.baton.runtime.golf.eval.EvalWindows;
+import dev.baton.runtime.train.LossSum;
 
 import java.util.Arrays;
 
@@ -15,7 +15,7 @@ import java.util.Arrays;
  * single-device evaluator's batches of whole windows (targets it must not score, the context of a
  * sliding window, are -1), the coordinator adds the ranks' loss sums in rank order, and the text
  * bytes, which depend only on the data, are counted here once. {@link #score} turns the summed
- * {@link EvalResult} into the challenge's {@link BitsPerByte}.
+ * {@link LossSum} into the challenge's {@link BitsPerByte}.
  */
 public final class GolfValidation {
     private final int[] stream;
@@ -99,7 +99,7 @@ public final class GolfValidation {
     }
 
     /** The challenge's sums from the ranks' summed evaluation. */
-    public BitsPerByte score(EvalResult summed) {
-        return new BitsPerByte(summed.lossSum(), summed.tokens(), bytes);
+    public BitsPerByte score(LossSum summed) {
+        return new BitsPerByte(summed.sum(), summed.tokens(), bytes);
     }
 }

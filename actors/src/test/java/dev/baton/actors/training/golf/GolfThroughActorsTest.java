@@ -9,7 +9,6 @@ import dev.baton.actors.run.StepReport;
 import dev.baton.actors.run.TrainingRun;
 import dev.baton.actors.run.Workload;
 import dev.baton.actors.work.DeviceWork;
-import dev.baton.actors.work.EvalResult;
 import dev.baton.actors.work.WorkFactory;
 import dev.baton.runtime.data.TokenStream;
 import dev.baton.runtime.golf.bpb.BitsPerByte;
@@ -26,6 +25,7 @@ import dev.baton.runtime.param.Param;
 import dev.baton.runtime.param.ParamSet;
 import dev.baton.runtime.schedule.TrainingClock;
 import dev.baton.runtime.tensor.Tensor;
+import dev.baton.runtime.train.LossSum;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,7 +59,7 @@ class GolfThroughActorsTest {
     }
 
     /** An actor run: losses by step, the ranks' summed evaluations by steps done, rank 0's final weights. */
-    record Outcome(RunResult result, Map<Long, Double> losses, Map<Long, EvalResult> evals, Map<String, float[]> weights,
+    record Outcome(RunResult result, Map<Long, Double> losses, Map<Long, LossSum> evals, Map<String, float[]> weights,
                    BitsPerByte oneRankAfter) {
     }
 
@@ -124,7 +124,7 @@ class GolfThroughActorsTest {
         GolfBatchSource data = new GolfBatchSource(corpus.train(), GolfFixture.TOKENS_PER_STEP,
                 GolfFixture.SLICES / world, scales, val);
         Map<Long, Double> losses = new ConcurrentHashMap<>();
-        Map<Long, EvalResult> evals = new ConcurrentHashMap<>();
+        Map<Long, LossSum> evals = new ConcurrentHashMap<>();
         RunListener listener = new RunListener() {
             @Override
             public void stepDone(StepReport r) {
@@ -132,7 +132,7 @@ class GolfThroughActorsTest {
             }
 
             @Override
-            public void evaluated(long stepsDone, EvalResult result) {
+            public void evaluated(long stepsDone, LossSum result) {
                 evals.put(stepsDone, result);
             }
         };
@@ -195,7 +195,7 @@ class GolfThroughActorsTest {
         }
     }
 
-    private static void assertSameScore(BitsPerByte want, EvalResult got, int world, String when) {
+    private static void assertSameScore(BitsPerByte want, LossSum got, int world, String when) {
         GolfValidation val = new GolfValidation(corpus.validation(), windows(), ByteTables.byte260(), 1);
         BitsPerByte score = val.score(got);
         System.out.printf("W=%d %s: loss sum %.17g vs %.17g, tokens %.0f vs %.0f, bytes %.0f vs %.0f, bpb %.10f%n", world,

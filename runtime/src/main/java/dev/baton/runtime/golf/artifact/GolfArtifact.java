@@ -13,8 +13,9 @@ import java.util.Set;
 
 /**
  * The parameter-golf artifact: a model's state quantised as the baseline does
- * ({@link QuantPolicy}), laid out as a {@link TensorPayload}, compressed with a {@link Codec} and
- * preceded by an {@link ArtifactHeader} that records format version, codec, lengths and checksums.
+ * ({@link QuantPolicy}) or by GPTQ to int6/int8 (format version 2, {@code golf.quant}), laid out
+ * as a {@link TensorPayload}, compressed with a {@link Codec} and preceded by an
+ * {@link ArtifactHeader} that records format version, codec, lengths and checksums.
  * Reading refuses any file that is not exactly what was written, with one message that names the
  * file, says what is wrong, and says how to get a good one.
  */
@@ -54,9 +55,37 @@ public final class GolfArtifact {
         return file;
     }
 
+    /**
+     * The bytes of a version-2 artifact file: the payload (which may hold bit-packed int6 tensors)
+     * byte-shuffled with {@code shuffleStride} (0 = not shuffled), then compressed.
+     */
+    public static byte[] encode(List<StoredTensor> stored, Codec codec, int shuffleStride) {
+        if (!codec.available()) {
+            throw new IllegalStateException("cannot compress with " + codec.label() + ": " + codec.unavailableReason());
+        }
+        if (shuffleStride < 0 || shuffleStride > 255) {
+            throw new IllegalArgumentException("byte-shuffle stride " + shuffleStride + " is not in [0, 255]");
+        }
+        byte[] raw = TensorPayload.write(stored);
+        byte[] payload = codec.compress(shuffleStride > 1 ? ByteShuffle.shuffle(raw, shuffleStride) : raw);
+        byte[] head = ArtifactHeader.describe(codec, shuffleStride, payload, raw).toBytes();
+        byte[] file = new byte[head.length + payload.length];
+        System.arraycopy(head, 0, file, 0, head.length);
+        System.arraycopy(payload, 0, file, head.length, payload.length);
+        return file;
+    }
+
     /** Writes the artifact atomically (temp file, then rename); returns its size in bytes. */
     public static long write(Path file, List<StoredTensor> stored, Codec codec) throws IOException {
-        byte[] bytes = encode(stored, codec);
+        return write(file, encode(stored, codec));
+    }
+
+    /** Writes a version-2 artifact ({@link #encode(List, Codec, int)}) atomically; returns its size. */
+    public static long write(Path file, List<StoredTensor> stored, Codec codec, int shuffleStride) throws IOException {
+        return write(file, encode(stored, codec, shuffleStride));
+    }
+
+    private static long write(Path file, byte[] bytes) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
@@ -95,10 +124,12 @@ public final class GolfArtifact {
         } catch (ArtifactHeader.BadHeader e) {
             throw unusable(source, e.getMessage());
         }
-        if (head.version() != ArtifactHeader.VERSION) {
+        if (head.version() != ArtifactHeader.VERSION_INT8 && head.version() != ArtifactHeader.VERSION) {
             throw new ArtifactException("golf artifact " + source + " has format version " + head.version()
-                    + " and this Baton reads version " + ArtifactHeader.VERSION + "; export it again with this Baton");
+                    + " and this Baton reads versions " + ArtifactHeader.VERSION_INT8 + " and " + ArtifactHeader.VERSION
+                    + "; export it again with this Baton");
         }
+        int stride = head.version() == ArtifactHeader.VERSION ? head.shuffleStride() : 0;
         Codec codec = Codec.ofId(head.codecId());
         if (codec == null) {
             throw unusable(source, "it names an unknown codec (id " + head.codecId() + ")");
@@ -125,6 +156,9 @@ public final class GolfArtifact {
         try {
             byte[] payload = java.util.Arrays.copyOfRange(file, ArtifactHeader.SIZE, file.length);
             raw = codec.decompress(payload, (int) head.rawLength());
+            if (stride > 1) {
+                raw = ByteShuffle.unshuffle(raw, stride);
+            }
         } catch (IOException e) {
             throw unusable(source, "its " + codec.label() + " payload does not decompress: " + e.getMessage());
         }

@@ -6,7 +6,8 @@ import dev.baton.runtime.tensor.DType;
  * A state tensor as the artifact stores it, in one of the baseline's four forms
  * ({@code int8_clean_per_row_v1}), each able to give the tensor back: per-row int8 with fp16 scales
  * (large matrices), per-tensor int8 with an fp32 scale (other large tensors), fp16 (small tensors)
- * and fp32 (small control tensors). {@code dtype} is the type the tensor is restored to.
+ * and fp32 (small control tensors); format version 2 adds per-row int6 (GPTQ), bit-packed four
+ * codes to three bytes. {@code dtype} is the type the tensor is restored to.
  */
 public sealed interface StoredTensor {
     String name();
@@ -39,6 +40,22 @@ public sealed interface StoredTensor {
                 }
             }
             return new StateTensor(name, shape, dtype, out);
+        }
+    }
+
+    /**
+     * {@code q[r, c] * fp16(scales[r])} per row, codes in [-32, 31] (GPTQ int6 keeps [-31, 31]); stored
+     * bit-packed ({@link BitPack6}), held here one code per byte.
+     */
+    record Int6PerRow(String name, int[] shape, DType dtype, byte[] q, short[] scales) implements StoredTensor {
+        @Override
+        public long dataBytes() {
+            return BitPack6.packedLength(q.length) + 2L * scales.length;
+        }
+
+        @Override
+        public StateTensor restore() {
+            return new Int8PerRow(name, shape, dtype, q, scales).restore();
         }
     }
 

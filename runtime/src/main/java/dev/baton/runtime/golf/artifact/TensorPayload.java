@@ -20,6 +20,7 @@ import java.util.Set;
  *   form 1 fp16:            numel x u16 (fp16 bits)
  *   form 2 int8 per row:    rows x u16 (fp16 scales), then numel x i8
  *   form 3 int8 per tensor: f32 scale, then numel x i8
+ *   form 4 int6 per row:    rows x u16 (fp16 scales), then 3 * ceil(numel / 4) bytes ({@link BitPack6})
  *   dtype: 0 F32, 1 BF16, 2 F16 (the type the tensor is restored to)
  * </pre>
  * Reading checks every length against the bytes present; a mismatch is a {@link CorruptPayload}.
@@ -60,6 +61,10 @@ final class TensorPayload {
                 out.asShortBuffer().put(r.scales());
                 out.position(out.position() + 2 * r.scales().length);
                 out.put(r.q());
+            } else if (t instanceof StoredTensor.Int6PerRow r) {
+                out.asShortBuffer().put(r.scales());
+                out.position(out.position() + 2 * r.scales().length);
+                out.put(BitPack6.pack(r.q()));
             } else if (t instanceof StoredTensor.Int8PerTensor p) {
                 out.putFloat(p.scale()).put(p.q());
             }
@@ -107,7 +112,8 @@ final class TensorPayload {
         for (int d = 0; d < rank; d++) {
             shape[d] = in.getInt();
             numel *= shape[d];
-            if (shape[d] < 0 || numel > in.remaining()) {
+            // the densest form (int6) takes 3 bytes per 4 values; a larger shape cannot fit
+            if (shape[d] < 0 || numel > 2L * in.remaining() + 4) {
                 throw new CorruptPayload("tensor " + name + " has a shape larger than the payload");
             }
         }
@@ -143,11 +149,34 @@ final class TensorPayload {
                 in.get(q);
                 return new StoredTensor.Int8PerTensor(name, shape, dtype, q, scale);
             }
+            case 4 -> {
+                if (rank != 2) {
+                    throw new CorruptPayload("per-row tensor " + name + " has rank " + rank);
+                }
+                short[] scales = new short[shape[0]];
+                in.asShortBuffer().get(scales);
+                in.position(in.position() + 2 * scales.length);
+                int packed = BitPack6.packedLength(n);
+                if (packed > in.remaining()) {
+                    throw new CorruptPayload("tensor " + name + " runs past the end of the payload");
+                }
+                byte[] q = BitPack6.unpack(body(in, packed), 0, n);
+                return new StoredTensor.Int6PerRow(name, shape, dtype, q, scales);
+            }
             default -> throw new CorruptPayload("tensor " + name + " has unknown form " + form);
         }
     }
 
+    private static byte[] body(ByteBuffer in, int length) {
+        byte[] b = new byte[length];
+        in.get(b);
+        return b;
+    }
+
     private static int form(StoredTensor t) {
+        if (t instanceof StoredTensor.Int6PerRow) {
+            return 4;
+        }
         if (t instanceof StoredTensor.Fp32) {
             return 0;
         }

@@ -78,6 +78,7 @@ public final class GolfTrainer {
         }
         clock.start();
         double scale = schedule.lrScale(step, clock.elapsedMs());
+        gpt.setTrainingStep(step);
         double lossSum = 0;
         for (int micro = 0; micro < accumSteps; micro++) {
             Batch b = stream.nextBatch(batchTokens, accumSteps, 0, 1);

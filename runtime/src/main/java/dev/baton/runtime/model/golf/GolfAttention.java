@@ -6,6 +6,8 @@ import dev.baton.runtime.param.ParamSet;
 import dev.baton.runtime.tensor.Shape;
 import dev.baton.runtime.tensor.Tensor;
 
+import java.util.List;
+
 /**
  * One attention sublayer of the baseline, {@code x + attn_scale ⊙ proj(Attn(norm(x)))}:
  * c_q (d → d), c_k and c_v (d → H_kv·hd), QK norm per head, half-split RoPE, the learned per-head
@@ -15,6 +17,10 @@ import dev.baton.runtime.tensor.Tensor;
  * {@code enable_gqa} does: the repeat is a row gather ({@code embeddingForward} over heads as rows)
  * and its backward the scatter-add that sums each group's gradients ({@code embeddingBackward}), so
  * the attention op itself stays the plain multi-head one on every backend.
+ *
+ * <p>Optional: exclusive self-attention ({@link ExclusiveSelfAttention}) on the attention output
+ * before the projection, and a {@link DepthNorm} (weight and bias) in place of the plain pre-norm
+ * for the Universal Transformer, whose shared attention is named by a prefix instead of a block.
  */
 final class GolfAttention implements AutoCloseable {
     private final Ops ops;
@@ -48,20 +54,36 @@ final class GolfAttention implements AutoCloseable {
     private final Tensor y;
     private final Tensor lse;
     private final Tensor o;
+    private final List<String> qkvNames;
+    private final List<String> projNames;
+    private final ExclusiveSelfAttention xsa;
+    private final DepthNorm norm;
 
     GolfAttention(Ops ops, GolfConfig config, ParamSet params, GolfWorkspace ws, GolfRope rope, int layer,
                   int maxTokens) {
+        this(ops, config, params, ws, rope, GolfParams.block(layer, ""), config.xsa(layer), null, maxTokens);
+    }
+
+    /**
+     * @param prefix parameter names are {@code prefix + leaf} ({@code blocks.3.} for block 3)
+     * @param xsa    remove each head's own-value component from its output
+     * @param norm   the pre-norm with weight and bias, or null for the baseline's plain rms_norm
+     */
+    GolfAttention(Ops ops, GolfConfig config, ParamSet params, GolfWorkspace ws, GolfRope rope, String prefix,
+                  boolean xsa, DepthNorm norm, int maxTokens) {
         this.ops = ops;
         this.config = config;
         this.ws = ws;
         this.rope = rope;
         this.softmaxScale = (float) (1.0 / Math.sqrt(config.headDim()));
-        Param pq = params.get(GolfParams.block(layer, GolfParams.C_Q));
-        Param pk = params.get(GolfParams.block(layer, GolfParams.C_K));
-        Param pv = params.get(GolfParams.block(layer, GolfParams.C_V));
-        Param po = params.get(GolfParams.block(layer, GolfParams.ATTN_PROJ));
-        Param pg = params.get(GolfParams.block(layer, GolfParams.Q_GAIN));
-        Param ps = params.get(GolfParams.block(layer, GolfParams.ATTN_SCALE));
+        Param pq = params.get(prefix + GolfParams.C_Q);
+        Param pk = params.get(prefix + GolfParams.C_K);
+        Param pv = params.get(prefix + GolfParams.C_V);
+        Param po = params.get(prefix + GolfParams.ATTN_PROJ);
+        Param pg = params.get(prefix + GolfParams.Q_GAIN);
+        Param ps = params.get(prefix + GolfParams.ATTN_SCALE);
+        qkvNames = List.of(pq.name(), pk.name(), pv.name());
+        projNames = List.of(po.name());
         wq = pq.value();
         wk = pk.value();
         wv = pv.value();
@@ -89,6 +111,8 @@ final class GolfAttention implements AutoCloseable {
         y = GolfWorkspace.activations(ops, maxTokens, d);
         lse = GolfWorkspace.statistics(ops, maxTokens, config.numHeads());
         o = GolfWorkspace.activations(ops, maxTokens, d);
+        this.xsa = xsa ? new ExclusiveSelfAttention(ops, maxTokens, d) : null;
+        this.norm = norm;
     }
 
     /** (T, heads, hd) view of a (T, heads·hd) buffer's rows. */
@@ -108,7 +132,12 @@ final class GolfAttention implements AutoCloseable {
         int hk = config.numKvHeads();
         float eps = config.rmsEps();
         Tensor xnT = step.rows(xn);
-        ops.rmsNormForward(xIn, xnT, step.rows(rstd), eps);
+        if (norm == null) {
+            ops.rmsNormForward(xIn, xnT, step.rows(rstd), eps);
+        } else {
+            norm.forward(step, xIn, xnT);
+        }
+        step.observe(qkvNames, xnT);
         Tensor qT = step.rows(q);
         Tensor kT = step.rows(k);
         Tensor vT = step.rows(v);
@@ -134,7 +163,9 @@ final class GolfAttention implements AutoCloseable {
         ops.attentionForward(qgT.view(heads(t, h)), kRep.view(heads(t, h)), vRep.view(heads(t, h)), step.cuSeqlens, 1,
                 window(step), softmaxScale, yT.view(heads(t, h)), step.rows(lse));
         Tensor oT = step.rows(o);
-        ops.matmul(yT, false, wo, true, oT, 1f, 0f);
+        Tensor yOut = xsa == null ? yT : xsa.forward(step, yT.view(headRows(t, h)), vRep.view(headRows(t, h)));
+        step.observe(projNames, yOut);
+        ops.matmul(yOut, false, wo, true, oT, 1f, 0f);
         ops.scaledAdd(xOut, xIn, oT, scale);
     }
 
@@ -181,13 +212,16 @@ final class GolfAttention implements AutoCloseable {
         // xOut = xIn + s ⊙ o
         Tensor dO = step.rows(ws.dOut);
         ops.scaledAddBackward(dres, step.rows(o), scale, dO, false, scaleGrad);
-        // o = y W_oᵀ
-        Tensor dy = step.rows(ws.dy);
-        ops.matmul(dO, true, yT, false, go, 1f, 1f);
-        ops.matmul(dO, false, wo, false, dy, 1f, 0f);
         // attention over the repeated heads (recomputed), then the groups summed
         Tensor kRep = repeatKv(step, step.rows(kr), ws.kRep);
         Tensor vRep = repeatKv(step, step.rows(v), ws.vRep);
+        // o = y W_oᵀ (y after XSA when on)
+        Tensor dy = step.rows(ws.dy);
+        ops.matmul(dO, true, xsa == null ? yT : xsa.output(step), false, go, 1f, 1f);
+        ops.matmul(dO, false, wo, false, dy, 1f, 0f);
+        if (xsa != null) {
+            xsa.backward(step, dy.view(headRows(t, h)), yT.view(headRows(t, h)), vRep.view(headRows(t, h)));
+        }
         Tensor dq = step.rows(ws.dq);
         Tensor dkRep = step.rows(ws.dkRep);
         Tensor dvRep = step.rows(ws.dvRep);
@@ -195,6 +229,9 @@ final class GolfAttention implements AutoCloseable {
         ops.attentionBackward(step.rows(qg).view(hs), kRep.view(hs), vRep.view(hs), yT.view(hs), step.rows(lse),
                 dy.view(hs), step.cuSeqlens, 1, window(step), softmaxScale, dq.view(hs), dkRep.view(hs), dvRep.view(hs),
                 step.rows(ws.delta));
+        if (xsa != null) {
+            ops.axpby(dvRep, 1f, dvRep, 1f, xsa.valueGradient(step));
+        }
         Tensor dk = step.rows(ws.dk);
         Tensor dv = step.rows(ws.dv);
         sumKvGroups(step, dkRep, dk);
@@ -216,13 +253,20 @@ final class GolfAttention implements AutoCloseable {
         ops.matmul(dq, false, wq, false, dxn, 1f, 0f);
         ops.matmul(dk, false, wk, false, dxn, 1f, 1f);
         ops.matmul(dv, false, wv, false, dxn, 1f, 1f);
-        ops.rmsNormBackward(xIn, step.rows(rstd), dxn, dres, true);
+        if (norm == null) {
+            ops.rmsNormBackward(xIn, step.rows(rstd), dxn, dres, true);
+        } else {
+            norm.backward(step, xIn, dxn, dres);
+        }
     }
 
     @Override
     public void close() {
         for (Tensor x : new Tensor[] {xn, rstd, q, k, v, rstdQ, rstdK, qr, qg, kr, y, lse, o}) {
             x.close();
+        }
+        if (xsa != null) {
+            xsa.close();
         }
     }
 }

@@ -18,11 +18,29 @@ import dev.baton.runtime.model.GptConfig;
  * @param qkGainInit      initial per-head query gain after the QK norm (1.5)
  * @param embedInitStd    standard deviation of the tied embedding's normal initialisation (0.005)
  * @param rmsEps          rms_norm epsilon: float32 machine epsilon, {@code F.rms_norm}'s default for fp32
+ * @param input           seed 002's input stage (BigramHash, SmearGate, GELU pre-enrichment); all off by default
+ * @param xsaLastLayers   exclusive self-attention on the last this many blocks (seed 002: 4); 0 = off
+ * @param universal       seed 004's Universal-Transformer variant in place of the block stack, or null
  */
 public record GolfConfig(int vocabSize, int numLayers, int modelDim, int numHeads, int numKvHeads, int mlpMult,
-                         double ropeBase, double logitSoftcap, double qkGainInit, double embedInitStd, float rmsEps) {
+                         double ropeBase, double logitSoftcap, double qkGainInit, double embedInitStd, float rmsEps,
+                         GolfInputConfig input, int xsaLastLayers, UniversalConfig universal) {
+
+    /** The baseline's components (every seed-002/004 technique off). */
+    public GolfConfig(int vocabSize, int numLayers, int modelDim, int numHeads, int numKvHeads, int mlpMult,
+                      double ropeBase, double logitSoftcap, double qkGainInit, double embedInitStd, float rmsEps) {
+        this(vocabSize, numLayers, modelDim, numHeads, numKvHeads, mlpMult, ropeBase, logitSoftcap, qkGainInit,
+                embedInitStd, rmsEps, GolfInputConfig.NONE, 0, null);
+    }
 
     public GolfConfig {
+        if (input == null) {
+            throw new IllegalArgumentException("golf input configuration must not be null (GolfInputConfig.NONE)");
+        }
+        if (xsaLastLayers < 0 || xsaLastLayers > numLayers) {
+            throw new IllegalArgumentException("XSA on the last " + xsaLastLayers + " layers: must be in 0.."
+                    + numLayers);
+        }
         if (vocabSize <= 0 || numLayers <= 0 || modelDim <= 0 || numHeads <= 0 || numKvHeads <= 0 || mlpMult <= 0) {
             throw new IllegalArgumentException("golf model sizes must be positive: " + this);
         }
@@ -51,6 +69,29 @@ public record GolfConfig(int vocabSize, int numLayers, int modelDim, int numHead
     public static GolfConfig of(int vocabSize, int numLayers, int modelDim, int numHeads, int numKvHeads, int mlpMult) {
         return new GolfConfig(vocabSize, numLayers, modelDim, numHeads, numKvHeads, mlpMult, 10000.0, 30.0, 1.5, 0.005,
                 GptConfig.FP32_EPS);
+    }
+
+    /** This configuration with seed 002's input stage. */
+    public GolfConfig withInput(GolfInputConfig in) {
+        return new GolfConfig(vocabSize, numLayers, modelDim, numHeads, numKvHeads, mlpMult, ropeBase, logitSoftcap,
+                qkGainInit, embedInitStd, rmsEps, in, xsaLastLayers, universal);
+    }
+
+    /** This configuration with exclusive self-attention on the last {@code layers} blocks. */
+    public GolfConfig withXsa(int layers) {
+        return new GolfConfig(vocabSize, numLayers, modelDim, numHeads, numKvHeads, mlpMult, ropeBase, logitSoftcap,
+                qkGainInit, embedInitStd, rmsEps, input, layers, universal);
+    }
+
+    /** This configuration as seed 004's Universal Transformer (null: the baseline's block stack). */
+    public GolfConfig withUniversal(UniversalConfig ut) {
+        return new GolfConfig(vocabSize, numLayers, modelDim, numHeads, numKvHeads, mlpMult, ropeBase, logitSoftcap,
+                qkGainInit, embedInitStd, rmsEps, input, xsaLastLayers, ut);
+    }
+
+    /** True when block {@code layer} removes each head's own-value component (XSA). */
+    public boolean xsa(int layer) {
+        return layer >= numLayers - xsaLastLayers;
     }
 
     public int headDim() {

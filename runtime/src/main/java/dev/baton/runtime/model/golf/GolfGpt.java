@@ -52,6 +52,8 @@ public final class GolfGpt implements AutoCloseable {
     private final Tensor cuSeqlens;
     private final Tensor kvRepeat;
     private final GolfStep step = new GolfStep();
+    /** Seed 004's Universal Transformer in place of {@link #blocks}, or null. */
+    private final UniversalStack universal;
     private boolean backwardReady;
 
     /**
@@ -74,7 +76,9 @@ public final class GolfGpt implements AutoCloseable {
         this.ws = new GolfWorkspace(ops, config, maxTokens);
         this.rope = new GolfRope(ops, config.headDim(), config.ropeBase(), seqLen, maxTokens);
         this.embedding = new GolfEmbedding(ops, config, params, ws, maxTokens);
-        int layers = config.numLayers();
+        this.universal = config.universal() == null ? null
+                : new UniversalStack(ops, config, params, ws, rope, maxTokens);
+        int layers = universal == null ? config.numLayers() : 0;
         int enc = config.encoderLayers();
         this.blocks = new GolfBlock[layers];
         this.skipSources = new int[layers];
@@ -120,11 +124,32 @@ public final class GolfGpt implements AutoCloseable {
     }
 
     /**
+     * Tells the model which training step comes next: the Universal Transformer takes its depth
+     * from the schedule (nothing is allocated on a switch); a no-op for the baseline stack.
+     */
+    public void setTrainingStep(long trainingStep) {
+        if (trainingStep < 0) {
+            throw new IllegalArgumentException("training step " + trainingStep + " must not be negative");
+        }
+        if (universal != null) {
+            universal.setDepth(config.universal().schedule().depthAt(trainingStep));
+        }
+    }
+
+    /** Blocks a forward runs: the Universal Transformer's current depth, else the layer count. */
+    public int depth() {
+        return universal != null ? universal.depth() : blocks.length;
+    }
+
+    /**
      * Training forward: the mean next-token cross-entropy of the batch (one element, on the backend),
      * keeping every activation and dlogits for {@link #backward}.
      */
     public Tensor forward(int[] inputs, int[] targetIds) {
         prepare(inputs, targetIds, true);
+        if (universal != null) {
+            universal.perturb();
+        }
         Tensor loss = head.meanLoss(step, run());
         backwardReady = true;
         return loss;
@@ -143,6 +168,19 @@ public final class GolfGpt implements AutoCloseable {
     public Tensor tokenLosses(int[] inputs, int[] targetIds) {
         prepare(inputs, targetIds, false);
         return head.tokenLosses(step, run());
+    }
+
+    /**
+     * Evaluation forward that hands every matrix input to {@code tap} (GPTQ calibration); returns the
+     * mean cross-entropy (one element).
+     */
+    public Tensor evaluate(int[] inputs, int[] targetIds, MatrixInputTap tap) {
+        step.tap = tap;
+        try {
+            return evaluate(inputs, targetIds);
+        } finally {
+            step.tap = null;
+        }
     }
 
     /**
@@ -192,6 +230,9 @@ public final class GolfGpt implements AutoCloseable {
         head.backward(step, lossScale, dres);
         ops.fill(dx0, 0f);
         Tensor x0 = embedding.forwardOutput(step);
+        if (universal != null) {
+            universal.backward(step, dres);
+        }
         for (int i = blocks.length - 1; i >= 0; i--) {
             if (skipGrad[i] != null) {
                 ops.axpby(dres, 1f, dres, 1f, step.rows(skipGrad[i]));
@@ -203,10 +244,16 @@ public final class GolfGpt implements AutoCloseable {
         // block 0's input is x0 itself
         ops.axpby(dx0, 1f, dx0, 1f, dres);
         embedding.backward(step, dx0);
+        if (universal != null) {
+            universal.restore();
+        }
     }
 
     private Tensor run() {
         Tensor x0 = embedding.forward(step);
+        if (universal != null) {
+            return universal.forward(step, x0);
+        }
         Tensor x = x0;
         for (int i = 0; i < blocks.length; i++) {
             int src = skipSources[i];
@@ -225,7 +272,12 @@ public final class GolfGpt implements AutoCloseable {
             throw new IllegalArgumentException(t + " inputs but " + targetIds.length + " targets");
         }
         backwardReady = false;
+        if (universal != null) {
+            universal.restore();
+        }
         step.tokens = t;
+        step.hostIds = inputs;
+        step.seqLen = seqLen;
         step.training = training;
         step.ids = ids.narrow(0, t);
         ops.writeInts(step.ids, inputs);
@@ -250,6 +302,9 @@ public final class GolfGpt implements AutoCloseable {
             b.close();
         }
         head.close();
+        if (universal != null) {
+            universal.close();
+        }
         rope.close();
         ws.close();
         for (Tensor g : skipGrad) {

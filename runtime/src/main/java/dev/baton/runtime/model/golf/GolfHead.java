@@ -7,6 +7,8 @@ import dev.baton.runtime.tensor.DType;
 import dev.baton.runtime.tensor.Shape;
 import dev.baton.runtime.tensor.Tensor;
 
+import java.util.List;
+
 /**
  * The model's output: final RMS norm, logits through the tied embedding ({@code x · tok_embᵀ}) and
  * the cross-entropy of the softcapped logits {@code cap · tanh(logit / cap)}.
@@ -29,6 +31,8 @@ final class GolfHead implements AutoCloseable {
     private final Tensor losses;
     private final Tensor loss;
     private Tensor normInput;
+    /** The tied embedding is also the output head: its GPTQ input is the final norm's output. */
+    private static final List<String> TIED_HEAD = List.of(GolfParams.TOK_EMB);
 
     GolfHead(Ops ops, GolfConfig config, ParamSet params, GolfWorkspace ws, int maxTokens) {
         this.ops = ops;
@@ -57,6 +61,7 @@ final class GolfHead implements AutoCloseable {
         normInput = xLast;
         Tensor f = step.rows(xf);
         ops.rmsNormForward(xLast, f, step.rows(rstd), config.rmsEps());
+        step.observe(TIED_HEAD, f);
         Tensor out = step.rows(logits);
         ops.matmul(f, false, table, true, out, 1f, 0f);
         return out;

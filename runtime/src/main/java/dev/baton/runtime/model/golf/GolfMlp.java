@@ -5,6 +5,8 @@ import dev.baton.runtime.param.Param;
 import dev.baton.runtime.param.ParamSet;
 import dev.baton.runtime.tensor.Tensor;
 
+import java.util.List;
+
 /**
  * One MLP sublayer of the baseline, {@code x + mlp_scale ⊙ proj(relu(fc(norm(x)))²)} with fc
  * (hidden, d) and proj (d, hidden) in Linear layout. The post-activation is recomputed in backward
@@ -24,6 +26,8 @@ final class GolfMlp implements AutoCloseable {
     private final Tensor rstd;
     private final Tensor pre;
     private final Tensor m;
+    private final List<String> fcNames;
+    private final List<String> projNames;
 
     GolfMlp(Ops ops, GolfConfig config, ParamSet params, GolfWorkspace ws, int layer, int maxTokens) {
         this.ops = ops;
@@ -32,6 +36,8 @@ final class GolfMlp implements AutoCloseable {
         Param fc = params.get(GolfParams.block(layer, GolfParams.MLP_FC));
         Param proj = params.get(GolfParams.block(layer, GolfParams.MLP_PROJ));
         Param s = params.get(GolfParams.block(layer, GolfParams.MLP_SCALE));
+        fcNames = List.of(fc.name());
+        projNames = List.of(proj.name());
         wFc = fc.value();
         gFc = fc.grad();
         wProj = proj.value();
@@ -51,8 +57,10 @@ final class GolfMlp implements AutoCloseable {
         Tensor a = step.rows(ws.act);
         Tensor mT = step.rows(m);
         ops.rmsNormForward(xIn, xnT, step.rows(rstd), config.rmsEps());
+        step.observe(fcNames, xnT);
         ops.matmul(xnT, false, wFc, true, h, 1f, 0f);
         ops.relu2Forward(h, a);
+        step.observe(projNames, a);
         ops.matmul(a, false, wProj, true, mT, 1f, 0f);
         ops.scaledAdd(xOut, xIn, mT, scale);
     }

@@ -50,8 +50,15 @@ public final class GolfParams {
     public static Map<String, Shape> shapes(GolfConfig c) {
         int d = c.modelDim();
         Map<String, Shape> s = new LinkedHashMap<>();
-        s.put(SKIP_WEIGHTS, Shape.of(c.skipWeights(), d));
+        if (c.universal() == null) {
+            s.put(SKIP_WEIGHTS, Shape.of(c.skipWeights(), d));
+        }
         s.put(TOK_EMB, Shape.of(c.vocabSize(), d));
+        GolfInputParams.putShapes(c, s);
+        if (c.universal() != null) {
+            UniversalParams.putShapes(c, s);
+            return s;
+        }
         for (int i = 0; i < c.numLayers(); i++) {
             s.put(block(i, ATTN_SCALE), Shape.of(d));
             s.put(block(i, MLP_SCALE), Shape.of(d));
@@ -110,6 +117,11 @@ public final class GolfParams {
         float[] emb = new float[(int) set.get(TOK_EMB).value().numel()];
         init.fillNormal(TOK_EMB, emb, c.embedInitStd());
         ops.write(set.get(TOK_EMB).value(), emb);
+        GolfInputParams.initialize(ops, c, set, init);
+        if (c.universal() != null) {
+            UniversalParams.initialize(ops, c, set, init);
+            return;
+        }
         ops.fill(set.get(SKIP_WEIGHTS).value(), 1f);
         for (int i = 0; i < c.numLayers(); i++) {
             for (String leaf : List.of(C_Q, C_K, C_V, MLP_FC)) {
@@ -137,9 +149,13 @@ public final class GolfParams {
             String name = e.getKey();
             boolean control = CONTROL_PATTERNS.stream().anyMatch(name::contains);
             MuonAndAdam.Group g;
-            if (name.equals(TOK_EMB)) {
+            // seed 002/004: the bigram table learns as an embedding; its projection, the
+            // pre-enrichment and the shared UT block's matrices go to Muon with the block matrices
+            boolean matrixOwner = name.startsWith("blocks.") || name.startsWith(UniversalStack.SHARED)
+                    || GolfInputParams.MATRICES.contains(name);
+            if (name.equals(TOK_EMB) || name.equals(BigramHash.EMBED)) {
                 g = MuonAndAdam.Group.EMBED;
-            } else if (name.startsWith("blocks.") && e.getValue().rank() == 2 && !control) {
+            } else if (matrixOwner && e.getValue().rank() == 2 && !control) {
                 g = MuonAndAdam.Group.MATRIX;
             } else {
                 g = MuonAndAdam.Group.SCALAR;

@@ -140,13 +140,14 @@ class GolfArtifactTest {
         byte[] raw = TensorPayload.write(STORED);
         byte[] payload = Codec.ZLIB.compress(raw);
         ArtifactHeader h = ArtifactHeader.describe(Codec.ZLIB, payload, raw);
-        byte[] head = new ArtifactHeader(2, h.codecId(), h.payloadLength(), h.payloadCrc(), h.rawLength(), h.rawCrc()).toBytes();
+        byte[] head = new ArtifactHeader(3, h.codecId(), 0, h.payloadLength(), h.payloadCrc(), h.rawLength(), h.rawCrc())
+                .toBytes();
         byte[] file = new byte[head.length + payload.length];
         System.arraycopy(head, 0, file, 0, head.length);
         System.arraycopy(payload, 0, file, head.length, payload.length);
         ArtifactException e = assertThrows(ArtifactException.class, () -> GolfArtifact.decode(file, "a.ptx"));
-        assertEquals("golf artifact a.ptx has format version 2 and this Baton reads version 1; export it again "
-                + "with this Baton", e.getMessage());
+        assertEquals("golf artifact a.ptx has format version 3 and this Baton reads versions 1 and 2; export it "
+                + "again with this Baton", e.getMessage());
     }
 
     @Test
