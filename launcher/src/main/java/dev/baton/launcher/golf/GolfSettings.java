@@ -38,19 +38,28 @@ public record GolfSettings(GolfConfig model, MuonAndAdamConfig optimizer, GolfLr
     }
 
     /**
-     * Golf training runs on one device for now: one CPU, or GPU 0 with {@code baton.devices.kind =
-     * cuda} (evaluation and export always run on the CPU backend, whatever the devices section
-     * says). Returns true for the GPU.
+     * Where golf trains: one CPU device (the single-device trainer), W > 1 CPU devices of one
+     * machine (the actor runtime), or GPU 0 with {@code baton.devices.kind = cuda} (evaluation and
+     * export always run on the CPU backend, whatever the devices section says).
      */
-    public static boolean requireOneDevice(Settings s) {
+    public static Devices devices(Settings s) {
         String kind = s.choice("baton.devices.kind", "cpu", "cuda");
-        int world = s.wholeNumber("baton.devices.count") * s.wholeNumber("baton.cluster.nodes");
-        if (world != 1) {
-            throw new BatonConfigException("golf training runs on one device for now (one CPU, or GPU 0 with "
-                    + "baton.devices.kind = cuda), but the configuration asks for " + world + " " + kind + " device(s); "
-                    + "multi-device golf comes with the actor integration. Use --set baton.devices.count=1");
+        int nodes = s.wholeNumber("baton.cluster.nodes");
+        int world = s.wholeNumber("baton.devices.count") * nodes;
+        if (kind.equals("cuda") && world != 1) {
+            throw new BatonConfigException("golf trains on one GPU for now, but the configuration asks for " + world
+                    + " cuda devices; several devices run on the CPU through the actors. Use --set baton.devices.count=1, "
+                    + "or --set baton.devices.kind=cpu");
         }
-        return kind.equals("cuda");
+        if (nodes != 1) {
+            throw new BatonConfigException("golf trains on the devices of one machine for now, but the configuration asks "
+                    + "for " + nodes + " nodes; use --set baton.cluster.nodes=1");
+        }
+        return new Devices(kind.equals("cuda"), world);
+    }
+
+    /** The devices a golf run trains on: GPU 0 ({@code gpu}, count 1) or {@code count} CPU devices. */
+    public record Devices(boolean gpu, int count) {
     }
 
     /** Binds and checks every golf key. */

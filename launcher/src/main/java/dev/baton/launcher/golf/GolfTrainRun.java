@@ -60,7 +60,11 @@ public final class GolfTrainRun {
 
     /** Trains with the configuration; returns the exit code. */
     public static int run(ResolvedConfig config, PrintWriter out) {
-        boolean gpu = GolfSettings.requireOneDevice(config.settings());
+        GolfSettings.Devices devices = GolfSettings.devices(config.settings());
+        if (devices.count() > 1) {
+            return GolfActorsTrainRun.run(config, out, devices.count());
+        }
+        boolean gpu = devices.gpu();
         GolfSettings golf = GolfSettings.of(config.settings());
         if (gpu) {
             CudaAvailability.Status cuda = CudaAvailability.probe();
@@ -168,6 +172,17 @@ public final class GolfTrainRun {
             finish(ops, gpt, scorer, params, ema, val, trainer.step());
         }
         return ExitCodes.OK;
+    }
+
+    /** The end of a run whose training happened elsewhere ({@link GolfActorsTrainRun}). */
+    static GolfTrainRun finishing(GolfSettings golf, GolfData data, PrintWriter out, GolfScoreFirst scoreFirst,
+                                  GolfQuantSettings quant) {
+        return new GolfTrainRun(golf, data, out, scoreFirst, quant);
+    }
+
+    /** {@link #finish(Ops, GolfGpt, GolfGpt, ParamSet, WeightEma, int[], long)} with one model for both. */
+    void finish(Ops ops, GolfGpt gpt, ParamSet params, WeightEma ema, int[] val, long steps) {
+        finish(ops, gpt, gpt, params, ema, val, steps);
     }
 
     /**

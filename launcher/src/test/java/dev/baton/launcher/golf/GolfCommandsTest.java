@@ -130,7 +130,8 @@ class GolfCommandsTest {
         Files.write(broken, java.util.Arrays.copyOf(bytes, bytes.length - 10));
         assertOneLine(baton("eval", "--artifact", broken.toString()), "is unusable: it is truncated");
         assertOneLine(baton("export"), "Missing required option: '--golf=CHECKPOINT'");
-        assertOneLine(baton("train", "--set", "baton.devices.count=2"), "golf training runs on one device for now");
+        assertOneLine(baton("train", "--set", "baton.devices.kind=cuda", "--set", "baton.devices.count=2"),
+                "golf trains on one GPU for now");
     }
 
     @Test
