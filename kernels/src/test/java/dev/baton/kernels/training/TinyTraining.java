@@ -56,7 +56,7 @@ public final class TinyTraining {
             LayerLayout.record(), 64, 4, 16).withBlockSize(16);
     static final long SEED = 1234;
     static final int MAX_SEQ_LEN = 1024;
-    private static final int MAX_TOKENS = 6144;
+    static final int MAX_TOKENS = 6144;
 
     private TinyTraining() {
     }
