@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /**
  * One training step of {@link TinyTraining} from identical state on two backends: the "device"
@@ -52,8 +53,13 @@ final class StepParity {
         }
     }
 
-    /** One probe: the step, both losses, and the diffs of YaRN tables, gradients and updates (Δweight). */
-    record Probe(int step, double deviceLoss, double cpuLoss, List<Diff> yarn, List<Diff> grads, List<Diff> updates) {
+    /**
+     * One probe: the step, both losses, and the diffs of YaRN tables, gradients, updates (Δweight)
+     * from each side's own gradients, and updates with the CPU optimizer fed the device's gradients
+     * (times 1 + perturbation·u, u uniform in [−1, 1]): the optimizer's part alone.
+     */
+    record Probe(int step, double deviceLoss, double cpuLoss, List<Diff> yarn, List<Diff> grads, List<Diff> updates,
+                 List<Diff> optimizerUpdates) {
         double lossRel() {
             return Math.abs(deviceLoss - cpuLoss) / Math.abs(cpuLoss);
         }
@@ -64,8 +70,8 @@ final class StepParity {
 
         String report() {
             StringBuilder s = new StringBuilder(String.format("[parity] step %d: loss device %.9f cpu %.9f (rel %.2e); "
-                    + "worst yarn %.2e, grad %.2e, update %.2e%n", step, deviceLoss, cpuLoss, lossRel(), worst(yarn),
-                    worst(grads), worst(updates)));
+                    + "worst yarn %.2e, grad %.2e, update %.2e, update from the device's gradients %.2e%n", step, deviceLoss,
+                    cpuLoss, lossRel(), worst(yarn), worst(grads), worst(updates), worst(optimizerUpdates)));
             for (Diff d : yarn) {
                 s.append("[parity]   yarn   ").append(d).append('\n');
             }
@@ -74,6 +80,9 @@ final class StepParity {
             }
             for (Diff d : updates) {
                 s.append("[parity]   update ").append(d).append('\n');
+            }
+            for (Diff d : optimizerUpdates) {
+                s.append("[parity]   optim  ").append(d).append('\n');
             }
             return s.toString();
         }
@@ -86,7 +95,8 @@ final class StepParity {
      * Trains on {@code ops} up to the last probe and compares each probe step (ascending) with a
      * CPU twin of {@code cpuThreads} threads; the device run goes on from its own result.
      */
-    static List<Probe> run(Ops ops, OptimizerKernels kernels, Path workDir, int[] probes, int cpuThreads) {
+    static List<Probe> run(Ops ops, OptimizerKernels kernels, Path workDir, int[] probes, int cpuThreads,
+                           double perturbation) {
         TrainingSchedule schedule = new TrainingSchedule(TinyTraining.schedule());
         Byte260Tokenizer tokenizer = new Byte260Tokenizer();
         Path data = DemoCorpus.prepare(workDir, tokenizer, bytes -> ProgressBar.silent());
@@ -104,7 +114,7 @@ final class StepParity {
                 ForwardSchedule f = new ForwardSchedule(schedule.mtpWeights(step), w.shortBlocks(), w.longBlocks());
                 Batch b = loader.nextStep(schedule.batchTokens(step)).batch(0, 0);
                 if (step == probes[next]) {
-                    out.add(probe(step, schedule, ops, gpt, opt, b, f, cpuThreads));
+                    out.add(probe(step, schedule, ops, gpt, opt, b, f, cpuThreads, perturbation));
                     next++;
                 } else {
                     gpt.forward(b, f);
@@ -122,7 +132,7 @@ final class StepParity {
     }
 
     private static Probe probe(int step, TrainingSchedule schedule, Ops ops, Gpt gpt, NorMuonAndAdam opt, Batch b,
-                               ForwardSchedule f, int cpuThreads) {
+                               ForwardSchedule f, int cpuThreads, double perturbation) {
         ParamSet params = gpt.params();
         try (CpuOps cops = new CpuOps(cpuThreads); CpuOptimizerKernels ck = new CpuOptimizerKernels(cpuThreads);
              ParamSet cparams = GptParams.create(cops, TinyTraining.MODEL, TinyTraining.SEED);
@@ -152,9 +162,13 @@ final class StepParity {
             gpt.backward(1f);
             cgpt.backward(1f);
             List<Diff> grads = new ArrayList<>();
+            Map<String, float[]> deviceGrads = new LinkedHashMap<>();
             for (Param p : params.all()) {
-                grads.add(diff(p.name(), ops.download(p.grad()), cops.download(cparams.get(p.name()).grad())));
+                float[] g = ops.download(p.grad());
+                deviceGrads.put(p.name(), g);
+                grads.add(diff(p.name(), g, cops.download(cparams.get(p.name()).grad())));
             }
+            Map<String, dev.baton.runtime.optim.StateTensor> cpuState = copt.exportState();
             double lr = schedule.lrFactor(step);
             double mom = schedule.momentum(step);
             boolean adam = schedule.isAdamStep(step);
@@ -166,7 +180,26 @@ final class StepParity {
                 updates.add(diff(p.name(), minus(ops.download(p.value()), old),
                         minus(cops.download(cparams.get(p.name()).value()), old)));
             }
-            return new Probe(step, dl, cl, yarn, grads, updates);
+            // the CPU optimizer again from the same state, on the device's (perturbed) gradients
+            copt.importState(cpuState);
+            SplittableRandom random = new SplittableRandom(step);
+            for (Param p : params.all()) {
+                Param c = cparams.get(p.name());
+                cops.write(c.value(), before.get(p.name()));
+                float[] g = deviceGrads.get(p.name()).clone();
+                for (int i = 0; i < g.length; i++) {
+                    g[i] *= (float) (1 + perturbation * (2 * random.nextDouble() - 1));
+                }
+                cops.write(c.grad(), g);
+            }
+            copt.step(step, lr, mom, adam);
+            List<Diff> optimizerUpdates = new ArrayList<>();
+            for (Param p : params.all()) {
+                float[] old = before.get(p.name());
+                optimizerUpdates.add(diff(p.name(), minus(ops.download(p.value()), old),
+                        minus(cops.download(cparams.get(p.name()).value()), old)));
+            }
+            return new Probe(step, dl, cl, yarn, grads, updates, optimizerUpdates);
         }
     }
 

@@ -20,7 +20,7 @@ class StepParityHarnessTest {
     void aCpuTwinOfACpuRunStepsIdentically(@TempDir Path work) {
         List<StepParity.Probe> probes;
         try (CpuOps ops = new CpuOps(2); CpuOptimizerKernels k = new CpuOptimizerKernels(2)) {
-            probes = StepParity.run(ops, k, work, new int[] {0, 3}, 2);
+            probes = StepParity.run(ops, k, work, new int[] {0, 3}, 2, 0.0);
         }
         assertEquals(2, probes.size());
         for (StepParity.Probe p : probes) {
@@ -29,6 +29,7 @@ class StepParityHarnessTest {
             assertEquals(0.0, StepParity.Probe.worst(p.yarn()), "yarn at step " + p.step());
             assertEquals(0.0, StepParity.Probe.worst(p.grads()), "gradients at step " + p.step());
             assertEquals(0.0, StepParity.Probe.worst(p.updates()), "updates at step " + p.step());
+            assertEquals(0.0, StepParity.Probe.worst(p.optimizerUpdates()), "optimizer at step " + p.step());
         }
     }
 }
