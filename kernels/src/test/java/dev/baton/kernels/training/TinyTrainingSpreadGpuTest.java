@@ -19,6 +19,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * larger one-step difference), perturbed GPU runs part from the unperturbed one as far as the
  * GPU run parts from the CPU's: the fp32 assertion says the spread reaches at least a quarter of
  * that gap. The bf16 runs are printed for comparison.
+ *
+ * <p>H100, first run (about 27 s): fp32 unperturbed vs CPU worst 10-step mean +0.84% (last 50 steps
+ * +0.08%); the three perturbed runs vs the unperturbed one -1.8%, +0.6%, -2.5% (last 50: -0.8%,
+ * +0.3%, -1.7%). bf16 unperturbed vs CPU -2.9% (last 50 -1.8%), perturbed vs CPU -1.5%, -1.3%,
+ * +0.9% (last 50 -1.3%, -0.9%, -0.1%).
  */
 @GpuTest
 class TinyTrainingSpreadGpuTest {
