@@ -56,7 +56,7 @@ public final class TinyTraining {
             LayerLayout.record(), 64, 4, 16).withBlockSize(16);
     static final long SEED = 1234;
     static final int MAX_SEQ_LEN = 1024;
-    private static final int MAX_TOKENS = 6144;
+    static final int MAX_TOKENS = 6144;
 
     private TinyTraining() {
     }
@@ -70,6 +70,16 @@ public final class TinyTraining {
 
     /** Mean training loss per token (MTP-weighted) of each of the first {@code steps} steps on {@code ops}. */
     public static double[] losses(Ops ops, OptimizerKernels kernels, Path workDir, int steps) {
+        return losses(ops, kernels, workDir, steps, 0, 0);
+    }
+
+    /**
+     * As {@link #losses(Ops, OptimizerKernels, Path, int)}, with every initial weight multiplied by
+     * 1 + perturbation·u (u uniform in [−1, 1], from {@code perturbationSeed}): how far rounding-sized
+     * differences carry over a run. A perturbation of 0 leaves the weights untouched.
+     */
+    public static double[] losses(Ops ops, OptimizerKernels kernels, Path workDir, int steps, double perturbation,
+                                  long perturbationSeed) {
         TrainingSchedule schedule = new TrainingSchedule(schedule());
         Byte260Tokenizer tokenizer = new Byte260Tokenizer();
         Path data = DemoCorpus.prepare(workDir, tokenizer, bytes -> ProgressBar.silent());
@@ -79,6 +89,16 @@ public final class TinyTraining {
         try (ParamSet params = GptParams.create(ops, MODEL, SEED); Gpt gpt = new Gpt(ops, MODEL, params, MAX_TOKENS);
              NorMuonAndAdam opt = new NorMuonAndAdam(ParamTable.record(), params, ops, kernels, AdamConfig.record(),
                      NorMuonConfig.record(), ShardAssignment.single(), schedule.splitStep())) {
+            if (perturbation != 0) {
+                java.util.SplittableRandom random = new java.util.SplittableRandom(perturbationSeed);
+                for (dev.baton.runtime.param.Param p : params.all()) {
+                    float[] v = ops.download(p.value());
+                    for (int i = 0; i < v.length; i++) {
+                        v[i] *= (float) (1 + perturbation * (2 * random.nextDouble() - 1));
+                    }
+                    ops.write(p.value(), v);
+                }
+            }
             for (int step = 0; step < steps; step++) {
                 schedule.yarnTransition(step).ifPresent(t -> gpt.applyWindowChange(t.oldLongBlocks(), t.newLongBlocks()));
                 AttentionWindows w = schedule.windows(step);

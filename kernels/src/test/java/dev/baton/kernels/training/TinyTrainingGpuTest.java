@@ -18,8 +18,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * batch noise) and over the last 50 steps; the worst single step is printed.
  *
  * <ul>
- *   <li>CudaOps' fp32 reference mode (every kernel and GEMM on fp32 data): within 1%. This is the
- *       kernels' and optimizer's own error over a whole training run.</li>
+ *   <li>CudaOps' fp32 reference mode (every kernel and GEMM on fp32 data): within 4%. Not the
+ *       kernels' error: one step from identical state matches the CPU's loss to 1.4e-7 and every
+ *       gradient to 1e-4 at every phase ({@link TinyStepParityGpuTest}), but NorMuon's Polar Express
+ *       lifts last-bit differences into percent-sized update differences, and the run amplifies them:
+ *       GPU runs whose initial weights differ by 1e-7 (relative) part from each other by up to 2.5%
+ *       (10-step mean) and from the CPU curve by -1.8% to +1.0%, of both signs
+ *       ({@link TinyTrainingSpreadGpuTest}; H100). The old 1% bound lay inside that spread.</li>
  *   <li>The record's precision (bf16 weights and activations; Adam's bf16 parameters rounded to
  *       nearest, without master weights, as the record keeps them): within 5%. On the H100 (first
  *       run) the bf16 curve ran 0.02-0.4% from the CPU's for 70 steps, then 0.6-2.9% below it,
@@ -32,8 +37,8 @@ class TinyTrainingGpuTest {
     private static final int WINDOW = 10;
 
     @Test
-    void fp32ModeFollowsTheCpuCurveWithinOnePercent(@TempDir Path work) {
-        compare(DType.F32, work, 0.01);
+    void fp32ModeFollowsTheCpuCurveWithinFourPercent(@TempDir Path work) {
+        compare(DType.F32, work, 0.04);
     }
 
     @Test
