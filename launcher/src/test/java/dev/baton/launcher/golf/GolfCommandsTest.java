@@ -1,28 +1,13 @@
 package dev.baton.launcher.golf;
 
-import dev.baton.conf.ConfigLoader;
-import dev.baton.conf.ConfigRequest;
 import dev.baton.kernels.driver.CudaAvailability;
-import dev.baton.launcher.Baton;
-import dev.baton.runtime.golf.GolfWeights;
-import dev.baton.runtime.model.golf.GolfParams;
-import dev.baton.runtime.ops.cpu.CpuOps;
-import dev.baton.runtime.param.Param;
-import dev.baton.runtime.param.ParamSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,45 +25,16 @@ class GolfCommandsTest {
     static Path work;
     private static Path weights;
 
-    private record Run(int code, String out, String err) {
+    private static GolfTinyRun baton(String... args) {
+        return GolfTinyRun.of(work, List.of(), args);
     }
 
-    private static Run baton(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--profile", "golf-tiny", "--set", "baton.run.work-dir=" + work,
-                "--set", "baton.golf.eval.max-tokens=1025", "--set", "baton.golf.train.seq-len=128"));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Baton.commandLine(new PrintWriter(out, true), new PrintWriter(err, true))
-                .execute(all.toArray(String[]::new));
-        return new Run(code, out.toString(), err.toString());
-    }
-
-    /** A golf-tiny checkpoint with random (not initial) weights and no weight average. */
     @BeforeAll
     static void checkpoint() {
-        GolfSettings golf = GolfSettings.of(ConfigLoader.fromClasspath().load(ConfigRequest.profile("golf-tiny")).settings());
-        weights = work.resolve("ckpt").resolve(GolfWeights.WEIGHTS_FILE);
-        try (CpuOps ops = new CpuOps(2); ParamSet params = GolfParams.create(ops, golf.model(), 3)) {
-            Random r = new Random(3);
-            for (Param p : params.all()) {
-                float[] v = ops.download(p.value());
-                for (int i = 0; i < v.length; i++) {
-                    v[i] += (float) (r.nextGaussian() * 0.05);
-                }
-                ops.write(p.value(), v);
-            }
-            GolfWeights.save(weights, ops, params, null, Map.of());
-        }
+        weights = GolfTinyCheckpoint.write(work, 3);
     }
 
-    private static double bpb(String out, String label) {
-        Matcher m = Pattern.compile(label + " val_loss:[0-9.]+ val_bpb:([0-9.]+)").matcher(out);
-        assertTrue(m.find(), label + " in:\n" + out);
-        return Double.parseDouble(m.group(1));
-    }
-
-    private static void assertOneLine(Run run, String fragment) {
+    private static void assertOneLine(GolfTinyRun run, String fragment) {
         assertEquals(2, run.code(), run.err());
         assertEquals(1, run.err().lines().count(), run.err());
         assertTrue(run.err().contains(fragment), "'" + fragment + "' in: " + run.err());
@@ -87,7 +43,7 @@ class GolfCommandsTest {
 
     @Test
     void exportWritesAnArtifactWhoseRoundTripScoresAsTheCheckpoint() throws Exception {
-        Run export = baton("export", "--golf", weights.getParent().toString(), "--codec", "xz",
+        GolfTinyRun export = baton("export", "--golf", weights.getParent().toString(), "--codec", "xz",
                 "--set", "baton.golf.ema-decay=0");
         assertEquals(0, export.code(), export.err());
         Path artifact = weights.getParent().resolve("model.int8.xz.ptz");
@@ -96,17 +52,17 @@ class GolfCommandsTest {
                 Files.size(artifact)) + " bytes compressed weights"), export.out());
         assertTrue(export.out().contains("fits"), export.out());
 
-        Run direct = baton("eval", "--metric", "bpb", "--checkpoint", weights.toString(), "--set", "baton.golf.ema-decay=0");
+        GolfTinyRun direct = baton("eval", "--metric", "bpb", "--checkpoint", weights.toString(), "--set", "baton.golf.ema-decay=0");
         assertEquals(0, direct.code(), direct.err());
-        Run roundTrip = baton("eval", "--artifact", artifact.toString());
+        GolfTinyRun roundTrip = baton("eval", "--artifact", artifact.toString());
         assertEquals(0, roundTrip.code(), roundTrip.err());
-        double before = bpb(direct.out(), "exact");
-        double after = bpb(roundTrip.out(), "final_roundtrip_exact");
+        double before = direct.bpb("exact");
+        double after = roundTrip.bpb("final_roundtrip_exact");
         // golf-tiny's tensors are all small: the artifact keeps them as fp16 (control tensors fp32)
         assertEquals(before, after, 1e-3 * before);
         assertTrue(roundTrip.out().contains("scored 1,024 tokens"), roundTrip.out());
 
-        Run sliding = baton("eval", "--metric", "bpb", "--checkpoint", weights.toString(), "--stride", "32",
+        GolfTinyRun sliding = baton("eval", "--metric", "bpb", "--checkpoint", weights.toString(), "--stride", "32",
                 "--set", "baton.golf.ema-decay=0");
         assertEquals(0, sliding.code(), sliding.err());
         assertTrue(sliding.out().contains("sliding windows of 128, stride 32"), sliding.out());
@@ -123,7 +79,7 @@ class GolfCommandsTest {
         assertOneLine(baton("export", "--golf", weights.toString(), "--set", "baton.golf.ema-decay=0",
                 "--set", "baton.golf.model.num-kv-heads=4"), "does not fit this golf model");
         Path broken = work.resolve("broken.ptz");
-        Run export = baton("export", "--golf", weights.toString(), "--set", "baton.golf.ema-decay=0", "--out",
+        GolfTinyRun export = baton("export", "--golf", weights.toString(), "--set", "baton.golf.ema-decay=0", "--out",
                 broken.toString());
         assertEquals(0, export.code(), export.err());
         byte[] bytes = Files.readAllBytes(broken);

@@ -4,13 +4,8 @@ import dev.baton.conf.BatonConfigException;
 import dev.baton.conf.ConfigLoader;
 import dev.baton.conf.ConfigRequest;
 import dev.baton.launcher.Baton;
-import dev.baton.runtime.golf.GolfWeights;
 import dev.baton.runtime.golf.eval.NgramConfig;
 import dev.baton.runtime.golf.eval.TestTimeTrainingConfig;
-import dev.baton.runtime.model.golf.GolfParams;
-import dev.baton.runtime.ops.cpu.CpuOps;
-import dev.baton.runtime.param.Param;
-import dev.baton.runtime.param.ParamSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,8 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -65,19 +58,7 @@ class GolfScoreFirstTest {
 
     @Test
     void evalPrintsTheAdaptedScoreAndLeavesTheCheckpointAlone() throws Exception {
-        GolfSettings golf = GolfSettings.of(ConfigLoader.fromClasspath().load(ConfigRequest.profile("golf-tiny")).settings());
-        Path weights = work.resolve("ckpt").resolve(GolfWeights.WEIGHTS_FILE);
-        try (CpuOps ops = new CpuOps(2); ParamSet params = GolfParams.create(ops, golf.model(), 5)) {
-            Random r = new Random(5);
-            for (Param p : params.all()) {
-                float[] v = ops.download(p.value());
-                for (int i = 0; i < v.length; i++) {
-                    v[i] += (float) (r.nextGaussian() * 0.05);
-                }
-                ops.write(p.value(), v);
-            }
-            GolfWeights.save(weights, ops, params, null, Map.of());
-        }
+        Path weights = GolfTinyCheckpoint.write(work, 5);
         byte[] before = Files.readAllBytes(weights);
         List<String> args = new ArrayList<>(List.of("eval", "--metric", "bpb", "--checkpoint", weights.toString(),
                 "--profile", "golf-tiny", "--set", "baton.run.work-dir=" + work, "--set", "baton.golf.ema-decay=0",

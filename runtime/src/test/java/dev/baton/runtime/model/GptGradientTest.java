@@ -2,7 +2,6 @@ package dev.baton.runtime.model;
 
 import dev.baton.runtime.data.Batch;
 import dev.baton.runtime.ops.cpu.CpuOps;
-import dev.baton.runtime.param.Param;
 import dev.baton.runtime.param.ParamSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,7 +11,6 @@ import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Whole-model gradient check on the micro layout (4 layers, d = 16, 2 heads of 8, vocabulary 128):
@@ -31,14 +29,8 @@ class GptGradientTest {
     static void build() {
         params = GptParams.create(OPS, CONFIG, 7);
         Random r = new Random(11);
-        for (Param p : params.all()) {
-            float[] v = OPS.download(p.value());
-            double std = p.name().equals(GptParams.SCALARS) || p.name().equals(GptParams.X0_LAMBDAS) ? 0.2 : 0.3;
-            for (int i = 0; i < v.length; i++) {
-                v[i] += (float) (r.nextGaussian() * std);
-            }
-            OPS.write(p.value(), v);
-        }
+        ParamPerturbation.perturb(OPS, params, r,
+                p -> p.name().equals(GptParams.SCALARS) || p.name().equals(GptParams.X0_LAMBDAS) ? 0.2 : 0.3);
         int t = 24;
         int[] in = new int[t];
         int[] tg = new int[t];
@@ -62,9 +54,7 @@ class GptGradientTest {
     }
 
     private static void zeroGrads() {
-        for (Param p : params.all()) {
-            OPS.fill(p.grad(), 0f);
-        }
+        FiniteDifferenceCheck.zeroGrads(OPS, params);
     }
 
     @Test
@@ -72,47 +62,15 @@ class GptGradientTest {
         zeroGrads();
         gpt.forward(batch, SCHEDULE);
         gpt.backward(1f);
-        Random r = new Random(5);
-        double eps = 1e-2;
-        int checked = 0;
-        for (Param p : params.all()) {
-            float[] grad = OPS.download(p.grad());
-            float[] value = OPS.download(p.value());
-            // every element of the small vectors (each λ has its own reduction); else the
-            // largest-gradient element plus a few random ones
-            int[] picks = new int[grad.length <= 48 ? grad.length : 5];
-            int best = 0;
-            for (int i = 1; i < grad.length; i++) {
-                if (Math.abs(grad[i]) > Math.abs(grad[best])) {
-                    best = i;
-                }
-            }
-            picks[0] = best;
-            for (int j = 1; j < picks.length; j++) {
-                picks[j] = grad.length <= 48 ? j : r.nextInt(grad.length);
-            }
-            for (int i : picks) {
-                float orig = value[i];
-                value[i] = (float) (orig + eps);
-                OPS.write(p.value(), value);
-                double up = loss();
-                value[i] = (float) (orig - eps);
-                OPS.write(p.value(), value);
-                double down = loss();
-                value[i] = orig;
-                OPS.write(p.value(), value);
-                double fd = (up - down) / (2 * eps);
-                double tol = 3e-3 + 2e-2 * Math.abs(fd);
-                if (Math.abs(fd - grad[i]) > tol) {
-                    fail(p.name() + "[" + i + "]: analytic " + grad[i] + " vs finite difference " + fd);
-                }
-                checked++;
-            }
-            if (p.name().startsWith(GptParams.VALUE_EMBEDS) || p.name().equals(GptParams.EMBED)) {
-                continue;   // sparse: most rows get no gradient
-            }
-            assertTrue(Math.abs(grad[best]) > 1e-3, p.name() + " has no gradient at all");
-        }
+        // every element of the small vectors (each λ has its own reduction); else the
+        // largest-gradient element plus a few random ones
+        int checked = FiniteDifferenceCheck.central(OPS, GptGradientTest::loss, 1e-2).checkAll(params,
+                FiniteDifferenceCheck.smallWhole(48, 5), new Random(5), 3e-3, 2e-2, "", (p, largest) -> {
+                    if (p.name().startsWith(GptParams.VALUE_EMBEDS) || p.name().equals(GptParams.EMBED)) {
+                        return;   // sparse: most rows get no gradient
+                    }
+                    assertTrue(Math.abs(largest) > 1e-3, p.name() + " has no gradient at all");
+                });
         // 12 parameters (two value-embedding tables in the micro layout); smear and skip gates (12 each),
         // scalars (16) and x0_lambdas (4) checked whole
         assertEquals(8 * 5 + 12 + 12 + 16 + 4, checked);
