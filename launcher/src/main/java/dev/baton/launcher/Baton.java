@@ -29,6 +29,9 @@ public final class Baton implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
+        // bind SLF4J on this thread before any actor thread logs: concurrent first calls make it
+        // print a "logging calls ... intercepted and replayed" notice on every run
+        org.slf4j.LoggerFactory.getILoggerFactory();
         PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
         PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
         int code = commandLine(out, err).execute(args);
