@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code baton train} with {@code baton.cluster.nodes = 2}: two JVMs of the real launcher on
  * loopback, one CPU device each, train the micro model with the same per-step losses as one
- * process with two devices; a node whose partner never comes ends in one line with exit code 1.
+ * process with two devices; a node whose partner never comes, and a node with another secret,
+ * end in one line with exit code 1.
  */
 @Timeout(180)
 class ClusterTrainCommandTest {
@@ -95,6 +97,31 @@ class ClusterTrainCommandTest {
         assertEquals(1, lines.size(), run.err());
         assertTrue(lines.get(0).contains("did not form within 2 s: 1 of 2 nodes up"), run.err());
         assertTrue(!run.err().contains("\tat "), "no stack trace\n" + run.err());
+    }
+
+    @Test
+    void aNodeWithAnotherSecretIsRefusedInOneLine(@TempDir Path dir) throws Exception {
+        Path conf = MicroRun.prepare(dir, 40, STEPS, 0);
+        int a = freePort();
+        int b = freePort();
+        CompletableFuture<Run> seed = CompletableFuture.supplyAsync(() -> clusterNode(conf, a, a, "right"));
+        Run stranger = clusterNode(conf, b, a, "wrong");
+        Run seeded = seed.get(60, TimeUnit.SECONDS);
+        assertEquals(1, stranger.code(), stranger.err());
+        List<String> lines = stranger.err().lines().filter(l -> l.startsWith("baton train: this node was refused")).toList();
+        assertEquals(1, lines.size(), stranger.err());
+        assertTrue(lines.get(0).contains("baton.cluster.secret"), stranger.err());
+        assertEquals(1, seeded.code(), "the seed never saw a second member\n" + seeded.err());
+        assertTrue(seeded.err().contains("did not form within 4 s: 1 of 2 nodes up"), seeded.err());
+    }
+
+    /** A node in this JVM (its own actor system on {@code port}) that gives up after 4 s without a partner. */
+    private static Run clusterNode(Path conf, int port, int seedPort, String secret) {
+        return baton("train", "--config", conf.toString(), "--sample-tokens", "0",
+                "--set", "baton.cluster.nodes=2", "--set", "baton.devices.count=1", "--set", "baton.cluster.host=127.0.0.1",
+                "--set", "baton.cluster.port=" + port,
+                "--set", "baton.cluster.seed-nodes=[\"pekko://baton@127.0.0.1:" + seedPort + "\"]",
+                "--set", "baton.cluster.secret=" + secret, "--set", "baton.cluster.join-timeout-s=4");
     }
 
     private static Process node(Path conf, int port, List<String> sets, Path log) throws IOException {
