@@ -1,7 +1,7 @@
 package dev.baton.launcher.command;
 
-import dev.baton.actors.cuda.CudaBackend;
-import dev.baton.actors.run.DeviceBackend;
+import dev.baton.actors.cluster.ClusterLauncher;
+import dev.baton.actors.cluster.ClusterSettings;
 import dev.baton.actors.run.LossLogReport;
 import dev.baton.actors.run.ProgressReport;
 import dev.baton.actors.run.RunListener;
@@ -9,6 +9,7 @@ import dev.baton.actors.run.RunResult;
 import dev.baton.actors.run.RunSettings;
 import dev.baton.actors.run.StopMode;
 import dev.baton.actors.run.TrainingRun;
+import dev.baton.actors.run.Workload;
 import dev.baton.actors.scheduler.ScheduleOrders;
 import dev.baton.conf.BatonConfigException;
 import dev.baton.conf.ResolvedConfig;
@@ -21,6 +22,7 @@ import dev.baton.launcher.golf.GolfSettings;
 import dev.baton.launcher.golf.GolfTrainRun;
 import dev.baton.launcher.options.ConfigOptions;
 import dev.baton.launcher.train.CheckpointLocation;
+import dev.baton.launcher.train.StartedRun;
 import dev.baton.launcher.train.TextSample;
 import dev.baton.launcher.train.TrainingData;
 import dev.baton.launcher.train.TrainingDevices;
@@ -43,6 +45,7 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * {@code baton train}: trains the configured model (tiny-cpu by default) through the actor runtime,
@@ -50,7 +53,10 @@ import java.util.concurrent.TimeUnit;
  * {@code baton.devices.kind = cuda}), printing progress, validation losses, where the checkpoint,
  * the loss log and the traces went, and a sample of generated text from the final checkpoint.
  * Ctrl-C finishes the step in flight, writes a checkpoint and exits; {@code --resume} continues
- * from it with the losses an uninterrupted run would have had.
+ * from it with the losses an uninterrupted run would have had. With {@code baton.cluster.nodes > 1}
+ * this process is one node of a multi-node run ({@link ClusterLauncher}): it trains its
+ * {@code devices.count} devices, the leader node prints the progress and writes the loss log, and
+ * every node ends with the run's result and exit code.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Trains a model with the chosen profile and overrides (default profile: tiny-cpu).")
@@ -107,27 +113,68 @@ public final class TrainCommand implements Callable<Integer> {
         RunSettings settings = configured.withWorld(policy.world())
                 .withOrders(new ScheduleOrders(table.scatterOrder(), table.workOrder(), configured.orders().groups()))
                 .withResumeFrom(from).withInitFrom(initFrom).withConfigText(resolved.render());
-        String missing = TrainingDevices.unavailable(s, policy.world());
+        ClusterSettings cluster = null;
+        if (s.wholeNumber("baton.cluster.nodes") > 1) {
+            try {
+                cluster = ClusterSettings.fromConfig(resolved.config());
+            } catch (IllegalArgumentException e) {
+                err.println("baton train: " + e.getMessage());
+                return ExitCodes.USAGE;
+            }
+        }
+        // a cluster node opens only its own devices (ranks of the other nodes run there)
+        int localDevices = cluster == null ? policy.world() : cluster.devicesPerNode();
+        String missing = TrainingDevices.unavailable(s, localDevices);
         if (missing != null) {
             err.println("baton train: baton.devices.kind = cuda but " + missing
                     + "; run on a machine with NVIDIA GPUs or use --set baton.devices.kind=cpu");
             return ExitCodes.NOT_AVAILABLE;
         }
-        try (TrainingDevices devices = TrainingDevices.open(s, policy.world())) {
-            header(err, resolved, bound, data, devices);
-            return train(out, err, bound, data, loader, settings, devices);
+        try (TrainingDevices devices = TrainingDevices.open(s, localDevices)) {
+            header(err, resolved, bound, data, devices, cluster);
+            return train(out, err, bound, data, loader, settings, devices, cluster);
         }
     }
 
     private int train(PrintWriter out, PrintWriter err, TrainingBinding bound, TrainingData data, LoaderOptions loader,
-                      RunSettings settings, TrainingDevices devices) {
+                      RunSettings settings, TrainingDevices devices, ClusterSettings cluster) {
         TrainingSchedule schedule = new TrainingSchedule(bound.training().schedule());
         ProgressReport progress = new ProgressReport(System.err);
         LossLogReport log = new LossLogReport(bound.policy().logFile(), step -> schedule.lrFactor(Math.toIntExact(step)));
+        AtomicBoolean started = new AtomicBoolean();
+        // the progress bar shows notices once the run started; a cluster node's joining notices come
+        // before that, and a follower node never hears the start (the leader's coordinator drives the steps)
+        RunListener listener = RunListener.all(progress, log, new RunListener() {
+            @Override
+            public void started(int world, long firstStep, long steps) {
+                started.set(true);
+            }
+
+            @Override
+            public void notice(String message) {
+                if (!started.get()) {
+                    System.err.println("baton train: " + message);
+                }
+            }
+        });
+        Workload workload = TrainingWorkload.of(bound, data, loader, devices.cuda());
+        StartedRun begun;
+        if (cluster == null) {
+            begun = StartedRun.local(TrainingRun.start(settings, workload, devices.backend(), listener));
+        } else {
+            try {
+                begun = StartedRun.cluster(ClusterLauncher.start(cluster, settings, workload, listener));
+            } catch (IllegalArgumentException e) {
+                err.println("baton train: " + e.getMessage());
+                return ExitCodes.USAGE;
+            } catch (IllegalStateException e) {
+                err.println("baton train: " + e.getMessage());
+                return ExitCodes.FAILURE;
+            }
+        }
         CountDownLatch finished = new CountDownLatch(1);
         RunResult result;
-        try (TrainingRun run = TrainingRun.start(settings, TrainingWorkload.of(bound, data, loader, devices.cuda()),
-                devices.backend(), RunListener.all(progress, log))) {
+        try (StartedRun run = begun) {
             Thread hook = new Thread(() -> {
                 run.requestStop(StopMode.FINISH_STEP);
                 try {
@@ -144,7 +191,7 @@ public final class TrainCommand implements Callable<Integer> {
                     err.println("baton train: " + result.message());
                     return result.status() == RunResult.Status.REFUSED ? ExitCodes.USAGE : ExitCodes.FAILURE;
                 }
-                summary(out, result, progress, bound, settings);
+                summary(out, result, progress, bound, settings, started.get());
                 if (sampleTokens > 0 && result.status() == RunResult.Status.COMPLETED && result.lastCheckpoint() != null) {
                     sample(out, bound, data, result);
                 }
@@ -194,7 +241,7 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private static void header(PrintWriter err, ResolvedConfig resolved, TrainingBinding b, TrainingData data,
-                               TrainingDevices devices) {
+                               TrainingDevices devices, ClusterSettings cluster) {
         var m = b.training().model();
         var p = b.policy();
         long tokens = 0;
@@ -208,15 +255,16 @@ public final class TrainCommand implements Callable<Integer> {
         err.println("baton train: data: " + data.description());
         err.println("baton train: " + p.world() + " " + devices.describe(b.threads()) + " x " + p.accumSteps()
                 + " micro-step" + (p.accumSteps() == 1 ? "" : "s") + " per step, through the actor runtime");
-        if (resolved.settings().wholeNumber("baton.cluster.nodes") > 1) {
-            err.println("baton train: baton.cluster.nodes > 1: every node's devices run in this process "
-                    + "(multi-process runs start with `baton train --profile cluster` on each node: not wired yet)");
+        if (cluster != null) {
+            err.println("baton train: node " + cluster.node() + " of " + cluster.nodes() + " (" + cluster.devicesPerNode()
+                    + " device" + (cluster.devicesPerNode() == 1 ? "" : "s") + " here), joining through "
+                    + cluster.seedNodes() + " within " + cluster.joinTimeout().toSeconds() + " s");
         }
         err.flush();
     }
 
     private static void summary(PrintWriter out, RunResult r, ProgressReport progress, TrainingBinding b,
-                                RunSettings settings) {
+                                RunSettings settings, boolean heardSteps) {
         double rate = progress.tokensPerSecond();
         String rateText = Double.isNaN(rate) ? "" : ", " + ReadableUnits.compact(rate) + " tokens/s";
         if (r.status() == RunResult.Status.STOPPED) {
@@ -227,7 +275,8 @@ public final class TrainCommand implements Callable<Integer> {
         out.println(String.format(Locale.ROOT, "%s after %d steps (%s of training%s)", val, r.nextStep(),
                 ReadableUnits.duration(progress.trainingSeconds()), rateText));
         out.println("checkpoint: " + (r.lastCheckpoint() == null ? "none written" : r.lastCheckpoint()));
-        out.println("loss log:   " + b.policy().logFile());
+        // on a cluster only the leader node hears the steps and writes the log
+        out.println("loss log:   " + (heardSteps ? b.policy().logFile() : "none here (the cluster's leader node writes it)"));
         out.println("trace:      " + (settings.traceDir() == null ? "not recorded (baton.trace.enabled = false)"
                 : settings.traceDir() + " (Chrome trace for Perfetto, schedule files for `baton replay`)"));
     }
