@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * The leader's device backend for a cluster run: devices named with their node
- * ("cpu:2@10.0.0.2:7355"), CPU streams, this node's side of the cross-JVM collectives, and
+ * ("cpu:2@10.0.0.2:7355", "cuda:0@..."), this node's device streams, this node's side of the cross-JVM collectives, and
  * workers started where their rank lives: this node's ranks here, the others' on their node
  * behind a {@link RemoteWorker}.
  */
@@ -23,10 +23,11 @@ final class ClusterBackend implements DeviceBackend {
     private final String kind;
     private final Collectives collectives;
     private final Map<String, ActorRef<NodeMessage>> agents;
-    private final DeviceBackend local = DeviceBackend.cpu();
+    private final StreamFactory streams;
 
     ClusterBackend(RankAssignment ranks, String self, String kind, Collectives collectives,
-                   Map<String, ActorRef<NodeMessage>> agents) {
+                   StreamFactory streams, Map<String, ActorRef<NodeMessage>> agents) {
+        this.streams = streams;
         this.ranks = ranks;
         this.self = self;
         this.kind = kind;
@@ -46,7 +47,7 @@ final class ClusterBackend implements DeviceBackend {
 
     @Override
     public StreamFactory streams(RunSettings settings) {
-        return local.streams(settings);
+        return streams;
     }
 
     /** This node's collectives, connected before the run started; the coordinator closes them at the end. */

@@ -2,6 +2,7 @@ package dev.baton.actors.cluster;
 
 import com.typesafe.config.Config;
 import dev.baton.actors.collective.tcp.CollectiveServer;
+import dev.baton.actors.cuda.NcclJoinable;
 import dev.baton.actors.run.RunListener;
 import dev.baton.actors.run.RunResult;
 import dev.baton.actors.run.RunSettings;
@@ -61,6 +62,17 @@ public final class ClusterLauncher {
      * @throws IllegalStateException    when a port cannot be bound
      */
     public static ClusterRun start(ClusterSettings cluster, RunSettings run, Workload workload, RunListener listener) {
+        return start(cluster, run, workload, listener, null);
+    }
+
+    /**
+     * As {@link #start(ClusterSettings, RunSettings, Workload, RunListener)} on this node's GPUs
+     * {@code gpus} (opened by the caller, who closes them after the run) when
+     * {@code baton.devices.kind = cuda}: the leader makes the NCCL unique id, the run plan carries
+     * it, every node joins its GPUs' communicators with it at its global ranks; null on CPUs.
+     */
+    public static ClusterRun start(ClusterSettings cluster, RunSettings run, Workload workload, RunListener listener,
+                                   NcclJoinable gpus) {
         if (cluster.nodes() < 2) {
             throw new IllegalArgumentException("baton.cluster.nodes = " + cluster.nodes() + ": a single node trains "
                     + "without a cluster (TrainingRun)");
@@ -69,11 +81,7 @@ public final class ClusterLauncher {
             throw new IllegalArgumentException("the run has " + run.world() + " devices but the cluster "
                     + cluster.nodes() + " x " + cluster.devicesPerNode());
         }
-        if (!cluster.deviceKind().equals("cpu")) {
-            throw new IllegalArgumentException("baton.devices.kind = " + cluster.deviceKind() + " across nodes needs the "
-                    + "actors' CUDA device backend, which this build does not have yet (the NCCL unique id travels in the "
-                    + "run plan; NcclRendezvous joins the ranks); use kind = cpu");
-        }
+        NodeTransport transport = NodeTransport.choose(cluster, gpus);
         if (cluster.secret().isEmpty()) {
             listener.notice("baton.cluster.secret is empty: any host that reaches " + cluster.node()
                     + " may join; set a secret outside trusted networks");
@@ -81,7 +89,7 @@ public final class ClusterLauncher {
         CollectiveServer server = CollectiveServer.open(cluster.host(), cluster.collectivePort(), cluster.secret(),
                 HANDSHAKE_TIMEOUT);
         CompletableFuture<RunResult> outcome = new CompletableFuture<>();
-        NodeSetup setup = new NodeSetup(cluster, run, workload, listener, server, null, outcome);
+        NodeSetup setup = new NodeSetup(cluster, run, workload, listener, server, transport, outcome);
         ActorSystem<NodeMessage> system;
         try {
             system = ActorSystem.create(ClusterNode.create(setup), ClusterSettings.SYSTEM, PekkoClusterConfig.of(cluster));

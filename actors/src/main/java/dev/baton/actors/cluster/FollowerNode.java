@@ -1,9 +1,8 @@
 package dev.baton.actors.cluster;
 
 import dev.baton.actors.collective.CollectiveFailure;
-import dev.baton.actors.collective.tcp.TcpCollectives;
+import dev.baton.actors.collective.Collectives;
 import dev.baton.actors.plan.ShardPlan;
-import dev.baton.actors.run.DeviceBackend;
 import dev.baton.actors.run.RunResult;
 import dev.baton.actors.trace.ScheduleRecorder;
 import dev.baton.actors.worker.DeviceWorker;
@@ -38,7 +37,7 @@ final class FollowerNode {
     private final RankAssignment ranks;
     private final ActorRef<NodeMessage> leader;
     private final Map<ActorRef<Void>, ActorRef<WorkerCommand>> hosted = new LinkedHashMap<>();
-    private TcpCollectives collectives;
+    private Collectives collectives;
     private ShardPlan plan;
 
     private FollowerNode(ActorContext<NodeMessage> ctx, TimerScheduler<NodeMessage> timers, NodeSetup setup,
@@ -118,7 +117,7 @@ final class FollowerNode {
         int rank = m.rank();
         String device = ClusterBackend.deviceName(setup.cluster().deviceKind(), rank, setup.cluster().node());
         try {
-            if (collectives == null || !collectives.layout().local(rank)) {
+            if (collectives == null || !ranks.ranksOf(setup.cluster().node()).contains(rank)) {
                 throw new IllegalStateException("rank " + rank + " is not driven by this node (ranks "
                         + ranks.ranksOf(setup.cluster().node()) + ")");
             }
@@ -127,7 +126,7 @@ final class FollowerNode {
                 plan = ShardPlan.of(setup.workload().work().layouts(world), world);
             }
             WorkerSetup ws = new WorkerSetup(rank, device, plan, setup.workload().work(), collectives.communicator(rank),
-                    DeviceBackend.cpu().streams(setup.run()), ScheduleRecorder.off(),
+                    setup.transport().streams(setup.run()), ScheduleRecorder.off(),
                     setup.workload().table().tie().orElse(null), setup.workload().weights(), setup.run().waitTimeout(),
                     m.replyTo());
             ActorRef<WorkerCommand> w = ctx.spawn(DeviceWorker.create(ws), "worker-" + rank,

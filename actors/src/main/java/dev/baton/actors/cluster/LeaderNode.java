@@ -1,6 +1,6 @@
 package dev.baton.actors.cluster;
 
-import dev.baton.actors.collective.tcp.TcpCollectives;
+import dev.baton.actors.collective.Collectives;
 import dev.baton.actors.run.RunCoordinator;
 import dev.baton.actors.run.RunResult;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -40,7 +40,7 @@ final class LeaderNode {
     private final Map<String, NodeMessage.NodeEndpoint> endpoints = new LinkedHashMap<>();
     private final Set<String> meshReady = new LinkedHashSet<>();
     private final Set<String> acked = new LinkedHashSet<>();
-    private TcpCollectives collectives;
+    private Collectives collectives;
     private boolean ownMeshReady;
     private boolean ownMeshPending;
     private ActorRef<RunCoordinator.Command> coordinator;
@@ -121,7 +121,7 @@ final class LeaderNode {
             plan.add(endpoints.get(n));
         }
         // on GPUs rank 0's node makes the NCCL unique id and every node joins with it; CPUs use the TCP mesh
-        byte[] ncclId = setup.nccl() == null ? new byte[0] : setup.nccl().createId();
+        byte[] ncclId = setup.transport().rendezvousId();
         NodeMessage.RunPlan p = new NodeMessage.RunPlan(new SecureRandom().nextLong(), plan, ranks.devicesPerNode(), ncclId);
         for (String n : followers()) {
             agents.get(n).tell(p);
@@ -136,7 +136,7 @@ final class LeaderNode {
         }
         timers.cancel(PHASE);
         ClusterBackend backend = new ClusterBackend(ranks, setup.cluster().node(), setup.cluster().deviceKind(),
-                collectives, agents);
+                collectives, setup.transport().streams(setup.run()), agents);
         CompletableFuture<RunResult> result = new CompletableFuture<>();
         coordinator = ctx.spawn(RunCoordinator.create(setup.run(), setup.workload(), backend, setup.listener(), result), "run");
         ctx.pipeToSelf(result, (r, t) -> new NodeMessage.RunFinished(r != null ? r

@@ -1,21 +1,20 @@
 package dev.baton.actors.cluster;
 
-import dev.baton.actors.collective.tcp.TcpCollectives;
+import dev.baton.actors.collective.Collectives;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Connects this node's side of the collective mesh of a run plan off the actor's thread (it
- * blocks until every peer connected) and tells the agent {@link NodeMessage.MeshConnected}.
+ * Connects this node's side of the collectives of a run plan (the TCP mesh, or the NCCL
+ * communicators) off the actor's thread (it blocks until every peer connected) and tells the agent {@link NodeMessage.MeshConnected}.
  */
 final class MeshConnector {
     private MeshConnector() {
     }
 
     static void connect(ActorContext<NodeMessage> ctx, NodeSetup setup, NodeMessage.RunPlan plan) {
-        CompletableFuture<TcpCollectives> f = CompletableFuture.supplyAsync(() -> TcpCollectives.connect(setup.mesh(plan),
-                setup.server(), setup.cluster().secret(), setup.run().waitTimeout(), setup.cluster().joinTimeout()), r -> {
+        CompletableFuture<Collectives> f = CompletableFuture.supplyAsync(() -> setup.transport().connect(setup, plan), r -> {
                     Thread t = new Thread(r, "baton-mesh-connect");
                     t.setDaemon(true);
                     t.start();

@@ -1,43 +1,45 @@
 package dev.baton.actors.cluster;
 
-import dev.baton.kernels.nccl.Nccl;
-import dev.baton.kernels.nccl.NcclComm;
-import dev.baton.kernels.nccl.NcclUniqueId;
+import dev.baton.actors.collective.Collectives;
+import dev.baton.actors.cuda.NcclJoinable;
+import dev.baton.actors.run.RunSettings;
+import dev.baton.actors.worker.StreamFactory;
 
 /**
  * The NCCL side of a cluster run on GPUs: the leader (the node of rank 0) creates the unique id,
- * the {@link NodeMessage.RunPlan} carries it to every node, and each rank joins the communicator
- * with it on its worker's thread, after which NCCL carries the tensors and Pekko only the
- * commands. Owns the NCCL library handle: on the leader the id's bootstrap listener lives inside
- * it, so it stays open for the whole run. Not exercised by the CI (one GPU at most is lent).
+ * the {@link NodeMessage.RunPlan} carries it to every node, and each node joins the communicator
+ * with it at its own block of global ranks (one communicator per local GPU), after which NCCL
+ * carries the tensors and Pekko only the commands. The GPUs (and NCCL, whose bootstrap listener
+ * for the id lives in the leader's process) belong to the launcher, which closes them after the run.
  */
-public final class NcclRendezvous implements AutoCloseable {
-    private final Nccl nccl;
-
-    private NcclRendezvous(Nccl nccl) {
-        this.nccl = nccl;
-    }
-
-    /** Opens NCCL (libnccl.so.2 from the default places). */
-    public static NcclRendezvous open() {
-        return new NcclRendezvous(Nccl.open());
-    }
-
-    /** A fresh unique id for the run's communicator (leader only); its 128 bytes go into the run plan. */
-    public byte[] createId() {
-        return nccl.uniqueId().bytes();
-    }
-
-    /**
-     * Joins the run's communicator as {@code rank} of {@code world} on the calling thread's current
-     * CUDA device; blocks until every rank of every node has joined.
-     */
-    public NcclComm join(byte[] id, int world, int rank) {
-        return nccl.initRank(world, new NcclUniqueId(id), rank);
+record NcclRendezvous(NcclJoinable gpus) implements NodeTransport {
+    @Override
+    public byte[] rendezvousId() {
+        return gpus.createId();
     }
 
     @Override
-    public void close() {
-        nccl.close();
+    public Collectives connect(NodeSetup setup, NodeMessage.RunPlan plan) {
+        byte[] id = plan.ncclUniqueId();
+        if (id.length == 0) {
+            throw new IllegalStateException("the run plan carries no NCCL unique id: the leader does not train on "
+                    + "cuda devices (every node needs the same baton.devices.kind)");
+        }
+        int node = -1;
+        for (int i = 0; i < plan.nodes().size(); i++) {
+            if (plan.nodes().get(i).node().equals(setup.cluster().node())) {
+                node = i;
+            }
+        }
+        if (node < 0) {
+            throw new IllegalStateException("node " + setup.cluster().node() + " is not in the run plan");
+        }
+        int world = plan.nodes().size() * plan.devicesPerNode();
+        return gpus.join(id, world, node * plan.devicesPerNode());
+    }
+
+    @Override
+    public StreamFactory streams(RunSettings settings) {
+        return gpus.streams(settings);
     }
 }

@@ -1,6 +1,6 @@
 package dev.baton.actors.cluster;
 
-import dev.baton.actors.collective.tcp.TcpCollectives;
+import dev.baton.actors.collective.Collectives;
 import dev.baton.actors.run.RunResult;
 import dev.baton.actors.run.StopMode;
 import dev.baton.actors.serialization.ClusterMessage;
@@ -79,7 +79,7 @@ public sealed interface NodeMessage extends ClusterMessage {
     }
 
     /** This node's side of the mesh is connected ({@code collectives}) or failed ({@code failure}). */
-    record MeshConnected(TcpCollectives collectives, Throwable failure) implements NodeMessage {
+    record MeshConnected(Collectives collectives, Throwable failure) implements NodeMessage {
     }
 
     /** The leader's run coordinator ended. */

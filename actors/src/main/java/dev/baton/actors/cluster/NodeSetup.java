@@ -15,11 +15,11 @@ import java.util.concurrent.CompletableFuture;
  * What a node agent is built from and hands on from phase to phase.
  *
  * @param server  this node's collective server, open before the cluster forms (its port is announced)
- * @param nccl    NCCL on a GPU cluster (the leader creates the run's unique id with it), null on CPUs
+ * @param transport how this node's devices reach the others' (TCP on CPUs, NCCL on GPUs)
  * @param outcome completed once with the run's result as this node saw it
  */
 record NodeSetup(ClusterSettings cluster, RunSettings run, Workload workload, RunListener listener,
-                 CollectiveServer server, NcclRendezvous nccl, CompletableFuture<RunResult> outcome) {
+                 CollectiveServer server, NodeTransport transport, CompletableFuture<RunResult> outcome) {
 
     /** The mesh of {@code plan} as this node sees it (its own ranks local). */
     MeshLayout mesh(NodeMessage.RunPlan plan) {

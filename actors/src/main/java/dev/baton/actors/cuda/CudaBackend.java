@@ -7,6 +7,7 @@ import dev.baton.actors.worker.StreamFactory;
 import dev.baton.kernels.driver.CudaDevice;
 import dev.baton.kernels.nccl.Nccl;
 import dev.baton.kernels.nccl.NcclComm;
+import dev.baton.kernels.nccl.NcclUniqueId;
 import dev.baton.kernels.ops.CudaOps;
 
 import java.util.ArrayList;
@@ -23,10 +24,15 @@ import java.util.List;
  * thread, which makes the device's context current there for good (the worker's dispatcher pins
  * it to that thread), so the runtime's scratch allocations on the worker thread work too.
  *
+ * <p>On a cluster node ({@link NcclJoinable}) the backend's devices are a block of the run's
+ * ranks: a node's ranks are {@code count} consecutive ones starting at a multiple of
+ * {@code count}, so global rank r is local device {@code r mod count}, and the communicators are
+ * joined with the run's unique id ({@code ncclCommInitRank}) instead of {@code ncclCommInitAll}.
+ *
  * <p>Owns the device handles (primary contexts), the CUDA streams and the NCCL library; the
  * runtime owns (and closes) the collectives it asks for. Close it after the run has ended.
  */
-public final class CudaBackend implements DeviceBackend, AutoCloseable {
+public final class CudaBackend implements DeviceBackend, NcclJoinable, AutoCloseable {
     private final int[] ordinals;
     private final List<CudaDevice> devices = new ArrayList<>();
     private final List<dev.baton.kernels.driver.CudaStream> compute = new ArrayList<>();
@@ -75,9 +81,19 @@ public final class CudaBackend implements DeviceBackend, AutoCloseable {
         return ordinals.length;
     }
 
+    @Override
+    public int devices() {
+        return ordinals.length;
+    }
+
+    /** The local device index of rank {@code rank} (local or global: see the class comment). */
+    private int local(int rank) {
+        return rank % ordinals.length;
+    }
+
     /** Rank {@code rank}'s device; its context becomes current on the calling thread. */
     public CudaDevice device(int rank) {
-        CudaDevice d = devices.get(rank);
+        CudaDevice d = devices.get(local(rank));
         d.makeCurrent();
         return d;
     }
@@ -88,12 +104,12 @@ public final class CudaBackend implements DeviceBackend, AutoCloseable {
      * ({@code WorkFactory.create}); the caller owns the result (it leaves device and stream open).
      */
     public CudaOps ops(int rank) {
-        return CudaOps.on(device(rank), compute.get(rank));
+        return CudaOps.on(device(rank), compute.get(local(rank)));
     }
 
     @Override
     public String deviceName(int rank) {
-        return "cuda:" + ordinals[rank];
+        return "cuda:" + ordinals[local(rank)];
     }
 
     @Override
@@ -105,7 +121,8 @@ public final class CudaBackend implements DeviceBackend, AutoCloseable {
                 default -> throw new IllegalArgumentException("the CUDA backend has a compute and a comm stream per device, not '"
                         + name + "'");
             };
-            return new CudaStream(device, rank, name, settings.waitTimeout(), observer, devices.get(rank), of.get(rank));
+            return new CudaStream(device, rank, name, settings.waitTimeout(), observer, devices.get(local(rank)),
+                    of.get(local(rank)));
         };
     }
 
@@ -122,6 +139,33 @@ public final class CudaBackend implements DeviceBackend, AutoCloseable {
         collectivesTaken = true;
         List<NcclComm> comms = nccl.initAll(ordinals);
         return new NcclCollectives(nccl, comms);
+    }
+
+    @Override
+    public byte[] createId() {
+        return nccl.uniqueId().bytes();
+    }
+
+    /**
+     * This node's communicators of a cluster run, joined by unique id at global ranks
+     * {@code firstRank ..}; the runtime closes them. Blocks until every node has joined.
+     */
+    @Override
+    public synchronized Collectives join(byte[] id, int world, int firstRank) {
+        if (collectivesTaken) {
+            throw new IllegalStateException("one run per CUDA backend: its collectives were handed out already");
+        }
+        if (firstRank % ordinals.length != 0) {
+            throw new IllegalArgumentException("a node's ranks start at a multiple of its " + ordinals.length
+                    + " devices, not at " + firstRank);
+        }
+        collectivesTaken = true;
+        int[] ranks = new int[ordinals.length];
+        for (int i = 0; i < ranks.length; i++) {
+            ranks[i] = firstRank + i;
+        }
+        List<NcclComm> comms = nccl.initRanks(world, new NcclUniqueId(id), ranks, i -> devices.get(i).makeCurrent());
+        return new NcclCollectives(nccl, world, firstRank, comms);
     }
 
     /** Releases streams, devices and NCCL; every run on this backend must have ended. */

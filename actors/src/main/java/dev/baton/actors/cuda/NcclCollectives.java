@@ -15,8 +15,9 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Collectives between the GPUs of this process through NCCL: one communicator per device (made
- * together by {@code ncclCommInitAll}), each launch enqueued on the rank's comm {@link CudaStream}
+ * Collectives between GPUs through NCCL: one communicator per local device (made together by
+ * {@code ncclCommInitAll}, or joined by unique id as a block of a cluster run's ranks, the other
+ * ranks living in other processes), each launch enqueued on the rank's comm {@link CudaStream}
  * as one NCCL group. The ops are mapped by {@link NcclLaunch}. {@link #abort} calls
  * {@code ncclCommAbort} on every communicator, so ranks blocked in a collective are released.
  * Owns the communicators, not the NCCL library.
@@ -25,27 +26,60 @@ public final class NcclCollectives implements Collectives {
     private final Nccl nccl;
     private final List<NcclComm> comms;
     private final Rank[] ranks;
+    private final int world;
+    private final int firstRank;
     private volatile Throwable aborted;
     private boolean closed;
 
     /** Takes ownership of {@code comms}, rank i being {@code comms.get(i)}. */
     NcclCollectives(Nccl nccl, List<NcclComm> comms) {
+        this(nccl, comms.size(), 0, comms);
+    }
+
+    /**
+     * Takes ownership of {@code comms}, this process's ranks {@code firstRank ..} of a group of
+     * {@code world}; the others' communicators are driven by their own processes.
+     */
+    NcclCollectives(Nccl nccl, int world, int firstRank, List<NcclComm> comms) {
+        if (firstRank < 0 || firstRank + comms.size() > world) {
+            throw new IllegalArgumentException("ranks " + firstRank + " .. " + (firstRank + comms.size() - 1) + " of " + world);
+        }
         this.nccl = nccl;
+        this.world = world;
+        this.firstRank = firstRank;
         this.comms = List.copyOf(comms);
         this.ranks = new Rank[comms.size()];
         for (int r = 0; r < ranks.length; r++) {
-            ranks[r] = new Rank(r, this.comms.get(r));
+            ranks[r] = new Rank(firstRank + r, this.comms.get(r));
         }
     }
 
     @Override
     public int world() {
-        return ranks.length;
+        return world;
     }
 
     @Override
     public Communicator communicator(int rank) {
-        return ranks[rank];
+        if (rank >= firstRank && rank < firstRank + ranks.length) {
+            return ranks[rank - firstRank];
+        }
+        return new Communicator() {
+            @Override
+            public int rank() {
+                return rank;
+            }
+
+            @Override
+            public int world() {
+                return world;
+            }
+
+            @Override
+            public long enqueue(Stream stream, long step, List<CollectiveOp> ops) {
+                throw new IllegalStateException("rank " + rank + " is driven by another process; enqueue its collectives there");
+            }
+        };
     }
 
     @Override
@@ -84,7 +118,7 @@ public final class NcclCollectives implements Collectives {
 
         @Override
         public int world() {
-            return ranks.length;
+            return world;
         }
 
         @Override
@@ -96,12 +130,12 @@ public final class NcclCollectives implements Collectives {
             if (copy.isEmpty()) {
                 throw new IllegalArgumentException("a collective launch needs at least one op");
             }
-            List<NcclLaunch.Call> calls = NcclLaunch.plan(copy, rank, ranks.length);
+            List<NcclLaunch.Call> calls = NcclLaunch.plan(copy, rank, world);
             long seq = launches.getAndIncrement();
             long bytes = 0;
             StringBuilder labels = new StringBuilder();
             for (CollectiveOp op : copy) {
-                bytes += op.wireBytes(ranks.length);
+                bytes += op.wireBytes(world);
                 labels.append(labels.length() == 0 ? "" : "+").append(op.label());
             }
             CommandKind kind = copy.size() == 1 ? copy.get(0).kind() : CommandKind.COLLECTIVE_GROUP;

@@ -5,6 +5,7 @@ import dev.baton.kernels.shim.SharedLibrary;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntConsumer;
 
 /**
  * NCCL, opened through the shim: the entry point for unique ids, communicators and groups.
@@ -61,6 +62,43 @@ public final class Nccl implements AutoCloseable {
             throw new IllegalArgumentException("rank " + rank + " of " + nranks);
         }
         return NcclComm.wrap(this, NcclNative.initRank(api(), nranks, id.bytes(), rank));
+    }
+
+    /**
+     * Joins communicator {@code id} as several ranks of {@code nranks} from this thread, one per
+     * local device: {@code makeCurrent} makes rank i's device current before its init, and the
+     * inits run as one NCCL group (a lone blocking init would wait for the others forever).
+     * Blocks until every rank of every process has joined; result i is {@code ranks[i]}.
+     */
+    public List<NcclComm> initRanks(int nranks, NcclUniqueId id, int[] ranks, IntConsumer makeCurrent) {
+        if (ranks.length == 0) {
+            throw new IllegalArgumentException("initRanks needs at least one rank");
+        }
+        for (int r : ranks) {
+            if (r < 0 || r >= nranks) {
+                throw new IllegalArgumentException("rank " + r + " of " + nranks);
+            }
+        }
+        long[] handles = new long[ranks.length];
+        if (ranks.length == 1) {
+            makeCurrent.accept(0);
+            handles[0] = NcclNative.initRank(api(), nranks, id.bytes(), ranks[0]);
+        } else {
+            groupStart();
+            try {
+                for (int i = 0; i < ranks.length; i++) {
+                    makeCurrent.accept(i);
+                    handles[i] = NcclNative.initRank(api(), nranks, id.bytes(), ranks[i]);
+                }
+            } finally {
+                groupEnd();
+            }
+        }
+        List<NcclComm> out = new ArrayList<>(handles.length);
+        for (long c : handles) {
+            out.add(NcclComm.wrap(this, c));
+        }
+        return List.copyOf(out);
     }
 
     /** One communicator per device in {@code devices}, all driven from this process; rank i is devices[i]. */

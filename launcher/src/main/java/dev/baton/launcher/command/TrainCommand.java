@@ -163,7 +163,7 @@ public final class TrainCommand implements Callable<Integer> {
             begun = StartedRun.local(TrainingRun.start(settings, workload, devices.backend(), listener));
         } else {
             try {
-                begun = StartedRun.cluster(ClusterLauncher.start(cluster, settings, workload, listener));
+                begun = StartedRun.cluster(ClusterLauncher.start(cluster, settings, workload, listener, devices.cuda()));
             } catch (IllegalArgumentException e) {
                 err.println("baton train: " + e.getMessage());
                 return ExitCodes.USAGE;
