@@ -1,5 +1,6 @@
 package dev.baton.launcher.command;
 
+import dev.baton.kernels.driver.CudaAvailability;
 import dev.baton.launcher.Baton;
 import dev.baton.launcher.MicroRun;
 import org.junit.jupiter.api.Test;
@@ -21,12 +22,13 @@ import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 /**
  * {@code baton train} with {@code baton.cluster.nodes = 2}: two JVMs of the real launcher on
  * loopback, one CPU device each, train the micro model with the same per-step losses as one
  * process with two devices; a node whose partner never comes, and a node with another secret,
- * end in one line with exit code 1.
+ * end in one line with exit code 1, and a GPU node on a machine without a GPU in one line before it joins.
  */
 @Timeout(180)
 class ClusterTrainCommandTest {
@@ -82,6 +84,24 @@ class ClusterTrainCommandTest {
         assertTrue(follower.contains("checkpoint: " + dir.resolve("cluster/checkpoints/step-0000000" + STEPS)), follower);
         assertTrue(follower.contains("loss log:   none here"), follower);
         assertTrue(follower.contains("this node drives ranks [1]; the leader is 127.0.0.1:" + Math.min(a, b)), follower);
+    }
+
+    @Test
+    void aGpuNodeWithoutAGpuEndsInOneLineBeforeJoining(@TempDir Path dir) throws Exception {
+        assumeFalse(CudaAvailability.probe().available(),
+                "this machine has a GPU");
+        Path conf = MicroRun.prepare(dir, 40, STEPS, 0);
+        int a = freePort();
+        Run run = baton("train", "--config", conf.toString(), "--sample-tokens", "0",
+                "--set", "baton.cluster.nodes=2", "--set", "baton.devices.count=1", "--set", "baton.devices.kind=cuda",
+                "--set", "baton.cluster.host=127.0.0.1", "--set", "baton.cluster.port=" + a,
+                "--set", "baton.cluster.seed-nodes=[\"pekko://baton@127.0.0.1:" + a + "\"]", "--set", "baton.cluster.secret=s");
+        assertEquals(3, run.code(), run.err());
+        List<String> lines = run.err().lines().filter(l -> l.startsWith("baton train:")).toList();
+        assertEquals(1, lines.size(), run.err());
+        assertTrue(lines.get(0).startsWith("baton train: baton.devices.kind = cuda but no CUDA device is available"), run.err());
+        assertTrue(lines.get(0).endsWith("use --set baton.devices.kind=cpu"), run.err());
+        assertTrue(!run.err().contains("joining"), "no node joined\n" + run.err());
     }
 
     @Test
