@@ -97,8 +97,9 @@ public final class NcclCollectives implements Collectives {
      * Releases the communicators. When the group spans other processes (a cluster run) they are
      * released with {@code ncclCommAbort}, which frees this process's side without waiting for the
      * peers: {@code ncclCommDestroy} finalizes with the peers, and the leader closes its side
-     * before it tells the other nodes that the run ended, so a destroy there waits forever (seen on
-     * 2 x H100: the leader hung after the last checkpoint). Every collective has completed by then.
+     * before it tells the other nodes that the run ended, so a destroy there
+     * can wait forever (the likely cause of the leader hanging after the last checkpoint on
+     * 2 x H100). Every collective has completed by then.
      */
     @Override
     public synchronized void close() {
