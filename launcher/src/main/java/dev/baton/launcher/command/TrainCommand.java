@@ -193,7 +193,12 @@ public final class TrainCommand implements Callable<Integer> {
                 }
                 summary(out, result, progress, bound, settings, started.get());
                 if (sampleTokens > 0 && result.status() == RunResult.Status.COMPLETED && result.lastCheckpoint() != null) {
-                    sample(out, bound, data, result);
+                    if (started.get()) {
+                        sample(out, bound, data, result);
+                    } else {
+                        // a follower's run.checkpoint-dir need not be the leader's folder: the leader samples
+                        out.println("sample:     on the cluster's leader node");
+                    }
                 }
                 out.flush();
                 return ExitCodes.OK;
