@@ -6,6 +6,7 @@ import dev.baton.actors.stream.ExecutedCommand;
 import dev.baton.actors.stream.Stream;
 import dev.baton.actors.stream.StreamCommand;
 import dev.baton.actors.stream.StreamFailure;
+import dev.baton.actors.stream.StickyFailure;
 import dev.baton.actors.stream.StreamObserver;
 import dev.baton.kernels.driver.CudaDevice;
 
@@ -52,9 +53,7 @@ public final class CudaStream implements Stream {
     private final ExecutorService completer;
     private final AtomicLong busy = new AtomicLong();
     private final Set<CudaEvent> pending = ConcurrentHashMap.newKeySet();
-    private final List<Consumer<Throwable>> failureListeners = new ArrayList<>();
-    private final Object failureLock = new Object();
-    private volatile Throwable failure;
+    private final StickyFailure failure = new StickyFailure();
     // enqueue-side state: touched only by the single enqueuing owner
     private long nextSeq;
     private List<String> pendingWaits = new ArrayList<>();
@@ -107,7 +106,7 @@ public final class CudaStream implements Stream {
     }
 
     private void run(long seq, CommandInfo info, StreamCommand command, List<String> waits, long enqueued) {
-        if (failure != null) {
+        if (failure.get() != null) {
             return;
         }
         long start = System.nanoTime();
@@ -130,7 +129,7 @@ public final class CudaStream implements Stream {
     public void waitFor(Event event) {
         pendingWaits.add(event.source().substring(event.source().indexOf('/') + 1) + "#" + event.afterCommand());
         submit(host, () -> {
-            if (failure != null) {
+            if (failure.get() != null) {
                 return;
             }
             try {
@@ -153,7 +152,7 @@ public final class CudaStream implements Stream {
         CudaEvent e = new CudaEvent(device + "/" + name, nextSeq - 1, cuda);
         pending.add(e);
         submit(host, () -> {
-            Throwable f = failure;
+            Throwable f = failure.get();
             if (f != null) {
                 pending.remove(e);
                 e.fail(f);
@@ -174,7 +173,7 @@ public final class CudaStream implements Stream {
     private void awaitGpu(CudaEvent e) {
         long deadline = System.nanoTime() + waitTimeout.toNanos();
         try {
-            while (failure == null && !e.reached()) {
+            while (failure.get() == null && !e.reached()) {
                 if (System.nanoTime() > deadline) {
                     throw new StreamFailure("the GPU did not reach " + e + " within " + waitTimeout.toMillis() + " ms");
                 }
@@ -185,7 +184,7 @@ public final class CudaStream implements Stream {
                     : new StreamFailure(device + " " + name + " stream: waiting for the GPU at " + e + ": " + describe(ex), ex));
             return;
         }
-        Throwable f = failure;
+        Throwable f = failure.get();
         pending.remove(e);
         if (f == null) {
             e.fire();
@@ -198,27 +197,19 @@ public final class CudaStream implements Stream {
         try {
             thread.execute(task);
         } catch (RejectedExecutionException closed) {
-            Throwable f = failure;
+            Throwable f = failure.get();
             fail(f != null ? f : new StreamFailure(device + " " + name + " stream is closed"));
         }
     }
 
     @Override
     public Throwable failure() {
-        return failure;
+        return failure.get();
     }
 
     @Override
     public void onFailure(Consumer<Throwable> listener) {
-        Throwable f;
-        synchronized (failureLock) {
-            f = failure;
-            if (f == null) {
-                failureListeners.add(listener);
-                return;
-            }
-        }
-        listener.accept(f);
+        failure.onFailure(listener);
     }
 
     private void fail(Throwable cause) {
@@ -226,22 +217,12 @@ public final class CudaStream implements Stream {
     }
 
     private void fail(Throwable cause, boolean notify) {
-        List<Consumer<Throwable>> listeners;
-        synchronized (failureLock) {
-            if (failure != null) {
-                return;
+        failure.fail(cause, notify, () -> {
+            for (CudaEvent e : pending) {
+                e.fail(cause);
             }
-            failure = cause;
-            listeners = notify ? List.copyOf(failureListeners) : List.of();
-            failureListeners.clear();
-        }
-        for (CudaEvent e : pending) {
-            e.fail(cause);
-        }
-        pending.clear();
-        for (Consumer<Throwable> l : listeners) {
-            l.accept(cause);
-        }
+            pending.clear();
+        });
     }
 
     @Override

@@ -27,9 +27,7 @@ public final class CpuStream implements Stream {
     private final ExecutorService thread;
     private final AtomicLong busy = new AtomicLong();
     private final Set<DeviceEvent> pending = ConcurrentHashMap.newKeySet();
-    private final List<Consumer<Throwable>> failureListeners = new ArrayList<>();
-    private final Object failureLock = new Object();
-    private volatile Throwable failure;
+    private final StickyFailure failure = new StickyFailure();
     // enqueue-side state: touched only by the single enqueuing owner
     private long nextSeq;
     private List<String> pendingWaits = new ArrayList<>();
@@ -69,7 +67,7 @@ public final class CpuStream implements Stream {
     }
 
     private void run(long seq, CommandInfo info, StreamCommand command, List<String> waits, long enqueued) {
-        if (failure != null) {
+        if (failure.get() != null) {
             return;
         }
         delays.pause();
@@ -93,7 +91,7 @@ public final class CpuStream implements Stream {
     public void waitFor(Event event) {
         pendingWaits.add(event.source().substring(event.source().indexOf('/') + 1) + "#" + event.afterCommand());
         submit(() -> {
-            if (failure != null) {
+            if (failure.get() != null) {
                 return;
             }
             try {
@@ -111,7 +109,7 @@ public final class CpuStream implements Stream {
         pending.add(e);
         submit(() -> {
             pending.remove(e);
-            Throwable f = failure;
+            Throwable f = failure.get();
             if (f == null) {
                 e.fire();
             } else {
@@ -125,27 +123,19 @@ public final class CpuStream implements Stream {
         try {
             thread.execute(task);
         } catch (RejectedExecutionException closed) {
-            Throwable f = failure;
+            Throwable f = failure.get();
             fail(f != null ? f : new StreamFailure(device + " " + name + " stream is closed"));
         }
     }
 
     @Override
     public Throwable failure() {
-        return failure;
+        return failure.get();
     }
 
     @Override
     public void onFailure(Consumer<Throwable> listener) {
-        Throwable f;
-        synchronized (failureLock) {
-            f = failure;
-            if (f == null) {
-                failureListeners.add(listener);
-                return;
-            }
-        }
-        listener.accept(f);
+        failure.onFailure(listener);
     }
 
     private void fail(Throwable cause) {
@@ -153,22 +143,12 @@ public final class CpuStream implements Stream {
     }
 
     private void fail(Throwable cause, boolean notify) {
-        List<Consumer<Throwable>> listeners;
-        synchronized (failureLock) {
-            if (failure != null) {
-                return;
+        failure.fail(cause, notify, () -> {
+            for (DeviceEvent e : pending) {
+                e.fail(cause);
             }
-            failure = cause;
-            listeners = notify ? List.copyOf(failureListeners) : List.of();
-            failureListeners.clear();
-        }
-        for (DeviceEvent e : pending) {
-            e.fail(cause);
-        }
-        pending.clear();
-        for (Consumer<Throwable> l : listeners) {
-            l.accept(cause);
-        }
+            pending.clear();
+        });
     }
 
     @Override
