@@ -1,6 +1,7 @@
 package dev.baton.actors.cluster;
 
 import dev.baton.actors.collective.Collectives;
+import dev.baton.actors.run.CoordinatorCommand;
 import dev.baton.actors.run.RunCoordinator;
 import dev.baton.actors.run.RunResult;
 import org.apache.pekko.actor.typed.ActorRef;
@@ -43,7 +44,7 @@ final class LeaderNode {
     private Collectives collectives;
     private boolean ownMeshReady;
     private boolean ownMeshPending;
-    private ActorRef<RunCoordinator.Command> coordinator;
+    private ActorRef<CoordinatorCommand> coordinator;
 
     private LeaderNode(ActorContext<NodeMessage> ctx, TimerScheduler<NodeMessage> timers, NodeSetup setup,
                        MemberView members, RankAssignment ranks, Map<String, ActorRef<NodeMessage>> agents) {
@@ -147,7 +148,7 @@ final class LeaderNode {
     private Behavior<NodeMessage> running() {
         return Behaviors.receive(NodeMessage.class)
                 .onMessage(NodeMessage.StopRun.class, m -> {
-                    coordinator.tell(new RunCoordinator.RequestStop(m.mode()));
+                    coordinator.tell(new CoordinatorCommand.RequestStop(m.mode()));
                     return Behaviors.same();
                 })
                 .onMessage(NodeMessage.RunFinished.class, m -> announce(m.result(), false))

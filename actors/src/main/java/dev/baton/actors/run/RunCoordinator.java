@@ -1,5 +1,8 @@
 package dev.baton.actors.run;
 
+import dev.baton.actors.run.CoordinatorCommand.FromWorker;
+import dev.baton.actors.run.CoordinatorCommand.PhaseTimeout;
+import dev.baton.actors.run.CoordinatorCommand.RequestStop;
 import dev.baton.actors.checkpoint.RankCheckpoint;
 import dev.baton.actors.collective.CollectiveFailure;
 import dev.baton.actors.collective.Collectives;
@@ -48,26 +51,10 @@ import java.util.function.Supplier;
  * has a timeout, so no run hangs.
  */
 public final class RunCoordinator {
-    /** Messages of the coordinator. */
-    public sealed interface Command permits RequestStop, FromWorker, PhaseTimeout {
-    }
-
-    /** Stop the run (Ctrl-C, a test, a caller's deadline). */
-    public record RequestStop(StopMode mode) implements Command {
-    }
-
-    /** A worker's reply, adapted. */
-    record FromWorker(WorkerReply reply) implements Command {
-    }
-
-    /** The current phase's timer; stale tokens are ignored. */
-    record PhaseTimeout(long token) implements Command {
-    }
-
     private static final String PHASE = "phase";
 
-    private final ActorContext<Command> ctx;
-    private final TimerScheduler<Command> timers;
+    private final ActorContext<CoordinatorCommand> ctx;
+    private final TimerScheduler<CoordinatorCommand> timers;
     private final RunSettings settings;
     private final Workload workload;
     private final DeviceBackend backend;
@@ -92,7 +79,7 @@ public final class RunCoordinator {
     private Path lastCheckpoint;
     private Path pendingCheckpoint;
 
-    private RunCoordinator(ActorContext<Command> ctx, TimerScheduler<Command> timers, RunSettings settings,
+    private RunCoordinator(ActorContext<CoordinatorCommand> ctx, TimerScheduler<CoordinatorCommand> timers, RunSettings settings,
                            Workload workload, DeviceBackend backend, RunListener listener, CompletableFuture<RunResult> result) {
         this.ctx = ctx;
         this.timers = timers;
@@ -106,13 +93,13 @@ public final class RunCoordinator {
     }
 
     /** The coordinator of one run; {@code result} completes when the run has ended and every worker stopped. */
-    public static Behavior<Command> create(RunSettings settings, Workload workload, DeviceBackend backend,
+    public static Behavior<CoordinatorCommand> create(RunSettings settings, Workload workload, DeviceBackend backend,
                                            RunListener listener, CompletableFuture<RunResult> result) {
         return Behaviors.setup(ctx -> Behaviors.withTimers(timers ->
                 new RunCoordinator(ctx, timers, settings, workload, backend, listener, result).start()));
     }
 
-    private Behavior<Command> start() {
+    private Behavior<CoordinatorCommand> start() {
         RunPreparation prep;
         try {
             prep = RunPreparation.of(settings, workload);
@@ -146,7 +133,7 @@ public final class RunCoordinator {
         });
     }
 
-    private Behavior<Command> load(Path dir, CheckpointIndex index) {
+    private Behavior<CoordinatorCommand> load(Path dir, CheckpointIndex index) {
         tellAll(new WorkerCommand.LoadCheckpoint(dir));
         return awaitAll("checkpoint load", WorkerReply.Loaded.class, loaded -> {
             nextStep = index.nextStep();
@@ -162,7 +149,7 @@ public final class RunCoordinator {
         });
     }
 
-    private Behavior<Command> initialWeights(Path file) {
+    private Behavior<CoordinatorCommand> initialWeights(Path file) {
         tellAll(new WorkerCommand.LoadWeights(file));
         return awaitAll("weights load", WorkerReply.Loaded.class, loaded -> {
             listener.notice("starting from the weights in " + file);
@@ -170,13 +157,13 @@ public final class RunCoordinator {
         });
     }
 
-    private Behavior<Command> begin() {
+    private Behavior<CoordinatorCommand> begin() {
         listener.started(world, nextStep, settings.steps());
         // as the record: the first evaluation scores the initial model
         return nextStep == 0 && settings.evalEvery() > 0 ? evaluate(this::runStep) : runStep();
     }
 
-    private Behavior<Command> runStep() {
+    private Behavior<CoordinatorCommand> runStep() {
         if (nextStep >= settings.steps()) {
             return endRun();
         }
@@ -208,7 +195,7 @@ public final class RunCoordinator {
                 done -> afterStep(step, microSteps, stepTokens, System.nanoTime() - started, done));
     }
 
-    private Behavior<Command> afterStep(long step, int microSteps, long stepTokens, long wall, List<WorkerReply.StepDone> done) {
+    private Behavior<CoordinatorCommand> afterStep(long step, int microSteps, long stepTokens, long wall, List<WorkerReply.StepDone> done) {
         double loss = 0;
         List<StepTimings> timings = new ArrayList<>(world);
         for (WorkerReply.StepDone d : done) {
@@ -229,7 +216,7 @@ public final class RunCoordinator {
         nextStep = step + 1;
         boolean end = nextStep >= settings.steps();
         boolean evalDue = (settings.evalEvery() > 0 && nextStep % settings.evalEvery() == 0) || (end && settings.evalAtEnd());
-        Supplier<Behavior<Command>> reported = () -> {
+        Supplier<Behavior<CoordinatorCommand>> reported = () -> {
             listener.stepDone(report);
             return afterEvaluation();
         };
@@ -237,7 +224,7 @@ public final class RunCoordinator {
     }
 
     /** Evaluates the model as it is after {@code nextStep} steps, then continues with {@code then}. */
-    private Behavior<Command> evaluate(Supplier<Behavior<Command>> then) {
+    private Behavior<CoordinatorCommand> evaluate(Supplier<Behavior<CoordinatorCommand>> then) {
         Batch[][] val;
         try {
             val = workload.data().validation(world);
@@ -265,7 +252,7 @@ public final class RunCoordinator {
         });
     }
 
-    private Behavior<Command> afterEvaluation() {
+    private Behavior<CoordinatorCommand> afterEvaluation() {
         if (store == null) {
             return runStep();
         }
@@ -282,7 +269,7 @@ public final class RunCoordinator {
     }
 
     /** Every rank writes its part into a temp folder; the index and the configuration complete it, then it is committed. */
-    private Behavior<Command> checkpoint(boolean pendingGradients) {
+    private Behavior<CoordinatorCommand> checkpoint(boolean pendingGradients) {
         Path tmp;
         try {
             tmp = store.begin(nextStep);
@@ -316,27 +303,20 @@ public final class RunCoordinator {
     }
 
     /** Collects one reply of {@code type} from every rank, or fails the run on a failure, a lost worker or the timeout. */
-    private <R extends WorkerReply> Behavior<Command> awaitAll(String phase, Class<R> type, Function<List<R>, Behavior<Command>> then) {
+    private <R extends WorkerReply> Behavior<CoordinatorCommand> awaitAll(String phase, Class<R> type, Function<List<R>, Behavior<CoordinatorCommand>> then) {
         long token = ++phaseToken;
         timers.startSingleTimer(PHASE, new PhaseTimeout(token), settings.stepTimeout());
-        List<R> got = new ArrayList<>(world);
-        for (int r = 0; r < world; r++) {
-            got.add(null);
-        }
-        int[] count = {0};
-        return Behaviors.receive(Command.class)
+        RankReplies<R> got = new RankReplies<>(type, world);
+        return Behaviors.receive(CoordinatorCommand.class)
                 .onMessage(FromWorker.class, m -> {
                     WorkerReply reply = m.reply();
                     if (reply instanceof WorkerReply.WorkerFailed f) {
                         return failRun("device " + f.device() + " (rank " + f.rank() + ") failed during " + phase + ": "
                                 + f.message(), f.cause());
                     }
-                    if (type.isInstance(reply) && got.get(reply.rank()) == null) {
-                        got.set(reply.rank(), type.cast(reply));
-                        if (++count[0] == world) {
-                            timers.cancel(PHASE);
-                            return then.apply(got);
-                        }
+                    if (got.accept(reply)) {
+                        timers.cancel(PHASE);
+                        return then.apply(got.byRank());
                     }
                     return Behaviors.same();
                 })
@@ -344,14 +324,8 @@ public final class RunCoordinator {
                     if (m.token() != token) {
                         return Behaviors.same();
                     }
-                    List<String> missing = new ArrayList<>();
-                    for (int r = 0; r < world; r++) {
-                        if (got.get(r) == null) {
-                            missing.add(backend.deviceName(r));
-                        }
-                    }
                     return failRun(phase + " timed out after " + settings.stepTimeout().toMillis() + " ms: no answer from "
-                            + missing + " (raise baton.run.step-timeout-s if the work is just slow)", null);
+                            + got.missing(backend::deviceName) + " (raise baton.run.step-timeout-s if the work is just slow)", null);
                 })
                 .onMessage(RequestStop.class, m -> {
                     if (m.mode() == StopMode.ABANDON) {
@@ -364,7 +338,7 @@ public final class RunCoordinator {
                 .build();
     }
 
-    private Behavior<Command> lost(Terminated s, String phase) {
+    private Behavior<CoordinatorCommand> lost(Terminated s, String phase) {
         Integer rank = alive.remove(s.getRef());
         String who = rank != null ? "device " + backend.deviceName(rank) + " (rank " + rank + ")" : "the scheduler";
         Throwable cause = s instanceof ChildFailed cf ? cf.getCause() : null;
@@ -372,7 +346,7 @@ public final class RunCoordinator {
                 + (cause != null ? ": " + cause.getClass().getSimpleName() + ": " + cause.getMessage() : ""), cause);
     }
 
-    private Behavior<Command> endRun() {
+    private Behavior<CoordinatorCommand> endRun() {
         boolean completed = nextStep >= settings.steps();
         RunResult r = new RunResult(completed ? RunResult.Status.COMPLETED : RunResult.Status.STOPPED, nextStep,
                 completed ? "" : nextStep == 0 ? "stopped on request before the first step"
@@ -381,18 +355,18 @@ public final class RunCoordinator {
         return stopping(r);
     }
 
-    private Behavior<Command> abandon() {
+    private Behavior<CoordinatorCommand> abandon() {
         return shutDown(new RunResult(RunResult.Status.STOPPED, nextStep, "stopped on request; step " + nextStep
                 + " was abandoned", lastCheckpoint), new CollectiveFailure("the run was stopped"));
     }
 
-    private Behavior<Command> failRun(String message, Throwable cause) {
+    private Behavior<CoordinatorCommand> failRun(String message, Throwable cause) {
         return shutDown(new RunResult(RunResult.Status.FAILED, nextStep, message, lastCheckpoint),
                 new CollectiveFailure(message, cause));
     }
 
     /** Aborts communication, discards a half-written checkpoint and stops every worker at once. */
-    private Behavior<Command> shutDown(RunResult r, Throwable cause) {
+    private Behavior<CoordinatorCommand> shutDown(RunResult r, Throwable cause) {
         if (pendingCheckpoint != null) {
             store.discard(pendingCheckpoint);
             pendingCheckpoint = null;
@@ -403,7 +377,7 @@ public final class RunCoordinator {
     }
 
     /** Waits until every worker has stopped, then ends; keeps the first failure's message. */
-    private Behavior<Command> stopping(RunResult r) {
+    private Behavior<CoordinatorCommand> stopping(RunResult r) {
         if (alive.isEmpty()) {
             return finish(r);
         }
@@ -412,7 +386,7 @@ public final class RunCoordinator {
         return WorkerShutdown.await(r, token, alive, backend::deviceName, settings.stepTimeout(), this::finish);
     }
 
-    private Behavior<Command> finish(RunResult r) {
+    private Behavior<CoordinatorCommand> finish(RunResult r) {
         timers.cancel(PHASE);
         if (collectives != null) {
             collectives.close();

@@ -16,11 +16,11 @@ import java.util.concurrent.TimeoutException;
  * and hands out the result. The system terminates by itself when the run has ended.
  */
 public final class TrainingRun implements AutoCloseable {
-    private final ActorSystem<RunCoordinator.Command> system;
+    private final ActorSystem<CoordinatorCommand> system;
     private final CompletableFuture<RunResult> result;
     private final RunSettings settings;
 
-    private TrainingRun(ActorSystem<RunCoordinator.Command> system, CompletableFuture<RunResult> result, RunSettings settings) {
+    private TrainingRun(ActorSystem<CoordinatorCommand> system, CompletableFuture<RunResult> result, RunSettings settings) {
         this.system = system;
         this.result = result;
         this.settings = settings;
@@ -34,7 +34,7 @@ public final class TrainingRun implements AutoCloseable {
     public static TrainingRun start(RunSettings settings, Workload workload, DeviceBackend backend, RunListener listener) {
         CompletableFuture<RunResult> result = new CompletableFuture<>();
         Config config = ConfigFactory.parseResources("dev/baton/actors/pekko.conf").withFallback(ConfigFactory.load());
-        ActorSystem<RunCoordinator.Command> system = ActorSystem.create(
+        ActorSystem<CoordinatorCommand> system = ActorSystem.create(
                 RunCoordinator.create(settings, workload, backend, listener, result), "baton", config);
         system.getWhenTerminated().whenComplete((done, t) -> result.complete(new RunResult(RunResult.Status.FAILED, -1,
                 "the actor system ended before the run reported a result", null)));
@@ -43,7 +43,7 @@ public final class TrainingRun implements AutoCloseable {
 
     /** Asks the run to stop; {@link #result()} completes once it has. */
     public void requestStop(StopMode mode) {
-        system.tell(new RunCoordinator.RequestStop(mode));
+        system.tell(new CoordinatorCommand.RequestStop(mode));
     }
 
     public CompletableFuture<RunResult> result() {

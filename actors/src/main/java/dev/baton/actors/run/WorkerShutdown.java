@@ -25,19 +25,19 @@ final class WorkerShutdown {
      * @param token  the phase token of the stop timeout already started by the caller
      * @param finish ends the run with the final result
      */
-    static Behavior<RunCoordinator.Command> await(RunResult result, long token, Map<ActorRef<Void>, Integer> alive,
+    static Behavior<CoordinatorCommand> await(RunResult result, long token, Map<ActorRef<Void>, Integer> alive,
                                                   IntFunction<String> deviceName, Duration timeout,
-                                                  Function<RunResult, Behavior<RunCoordinator.Command>> finish) {
+                                                  Function<RunResult, Behavior<CoordinatorCommand>> finish) {
         RunResult[] outcome = {result};
-        return Behaviors.receive(RunCoordinator.Command.class)
-                .onMessage(RunCoordinator.FromWorker.class, m -> {
+        return Behaviors.receive(CoordinatorCommand.class)
+                .onMessage(CoordinatorCommand.FromWorker.class, m -> {
                     if (m.reply() instanceof WorkerReply.WorkerFailed f && outcome[0].status() != RunResult.Status.FAILED) {
                         outcome[0] = new RunResult(RunResult.Status.FAILED, result.nextStep(), "device " + f.device()
                                 + " (rank " + f.rank() + ") failed while stopping: " + f.message(), result.lastCheckpoint());
                     }
                     return Behaviors.same();
                 })
-                .onMessage(RunCoordinator.PhaseTimeout.class, m -> {
+                .onMessage(CoordinatorCommand.PhaseTimeout.class, m -> {
                     if (m.token() != token) {
                         return Behaviors.same();
                     }
@@ -46,7 +46,7 @@ final class WorkerShutdown {
                             + "devices " + alive.values().stream().map(deviceName::apply).toList() + " did not stop within "
                             + timeout.toMillis() + " ms", o.lastCheckpoint()));
                 })
-                .onMessage(RunCoordinator.RequestStop.class, m -> Behaviors.same())
+                .onMessage(CoordinatorCommand.RequestStop.class, m -> Behaviors.same())
                 .onSignal(Terminated.class, s -> {
                     alive.remove(s.getRef());
                     return alive.isEmpty() ? finish.apply(outcome[0]) : Behaviors.same();

@@ -232,10 +232,7 @@ public final class GolfGpt implements AutoCloseable {
         if (tokens.length > seqLen) {
             throw new IllegalArgumentException(tokens.length + " tokens exceed the sequence length " + seqLen);
         }
-        prepare(tokens, null, false);
-        Tensor out = head.logits(step, run());
-        head.softcap(out);
-        return out;
+        return batchLogits(tokens);
     }
 
     /**
@@ -274,7 +271,7 @@ public final class GolfGpt implements AutoCloseable {
             universal.backward(step, dres);
         }
         java.util.List<GolfLayerPlan.Position> order = plan.positions(looping);
-        boolean[] pushed = skipTargets(order);
+        boolean[] pushed = plan.pushesSkip(looping);
         Tensor da = null;
         Tensor dm = null;
         if (!order.isEmpty() && order.get(order.size() - 1).parallel()) {
@@ -341,17 +338,6 @@ public final class GolfGpt implements AutoCloseable {
         return x;
     }
 
-    /** Which positions of {@code order} feed a skip (their skip gradient is zeroed and added in backward). */
-    private static boolean[] skipTargets(java.util.List<GolfLayerPlan.Position> order) {
-        boolean[] pushed = new boolean[order.size()];
-        for (GolfLayerPlan.Position p : order) {
-            if (p.skipSource() >= 0) {
-                pushed[p.skipSource()] = true;
-            }
-        }
-        return pushed;
-    }
-
     private void prepare(int[] inputs, int[] targetIds, boolean training) {
         int t = inputs.length;
         if (t < 1 || t > maxTokens) {
@@ -397,22 +383,15 @@ public final class GolfGpt implements AutoCloseable {
                 b.close();
             }
         }
-        for (Tensor t : new Tensor[] {merged, laneGradA, laneGradM}) {
-            if (t != null) {
-                t.close();
-            }
-        }
         head.close();
         if (universal != null) {
             universal.close();
         }
         rope.close();
         ws.close();
-        for (Tensor g : skipGrad) {
-            if (g != null) {
-                g.close();
-            }
-        }
+        // lane and skip gradients exist only where the plan uses them
+        java.util.stream.Stream.concat(java.util.stream.Stream.of(merged, laneGradA, laneGradM), java.util.Arrays.stream(skipGrad))
+                .filter(java.util.Objects::nonNull).forEach(Tensor::close);
         ids.close();
         targets.close();
         cuSeqlens.close();

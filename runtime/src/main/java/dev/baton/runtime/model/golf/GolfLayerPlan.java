@@ -26,6 +26,8 @@ final class GolfLayerPlan {
 
     private final List<Position> plain;
     private final List<Position> looped;
+    private final boolean[] plainPushes;
+    private final boolean[] loopedPushes;
     private final int[] instanceLayers;
     private final int parallelStart;
 
@@ -60,6 +62,8 @@ final class GolfLayerPlan {
         }
         this.plain = order(plainInstances);
         this.looped = a.recurrent() ? order(loopedInstances) : plain;
+        this.plainPushes = pushes(plain);
+        this.loopedPushes = pushes(looped);
     }
 
     private List<Position> order(int[] instances) {
@@ -87,6 +91,21 @@ final class GolfLayerPlan {
     /** The positions to run: the looped order when looping is on (and configured), else the plain one. */
     List<Position> positions(boolean looping) {
         return looping ? looped : plain;
+    }
+
+    /** Per position of the order that runs: whether its output feeds a later position's skip. */
+    boolean[] pushesSkip(boolean looping) {
+        return looping ? loopedPushes : plainPushes;
+    }
+
+    private static boolean[] pushes(List<Position> order) {
+        boolean[] pushed = new boolean[order.size()];
+        for (Position p : order) {
+            if (p.skipSource() >= 0) {
+                pushed[p.skipSource()] = true;
+            }
+        }
+        return pushed;
     }
 
     /** Block instances to build, each running the physical layer this gives. */
